@@ -1,0 +1,151 @@
+import type { Envelope } from '@ferry/crypto';
+import type { TransferOptions, TransferRole } from './api';
+
+/**
+ * Core ↔ gateway protocol. Every call in both directions is signed (libs/crypto request-signing):
+ * the core signs with its key (gateways pin its public key in their config, keyId 'core'),
+ * a gateway signs with its own key (keyId = its provider id; the core looks it up in the registry).
+ * Gateway endpoints live under GATEWAY_API_PREFIX.
+ */
+export const GATEWAY_API_PREFIX = '/ferry/v1';
+export const WELL_KNOWN_PROVIDER_PATH = '/.well-known/ferry-provider';
+/** Core endpoint gateways post progress to (signed). */
+export const CORE_PROGRESS_PATH = '/api/gateway/progress';
+
+/** GET /.well-known/ferry-provider (unsigned, public) */
+export interface ProviderDescriptor {
+  id: string;
+  name: string;
+  boxPublicKey: string;
+  signPublicKey: string;
+  /** mechanism ids this gateway has plugins for, in its order of preference */
+  mechanisms: string[];
+  /** ferry protocol version */
+  protocol: 1;
+}
+
+export interface PeerDescriptor {
+  providerId: string;
+  name: string;
+  signPublicKey: string;
+  boxPublicKey: string;
+  mechanisms: string[];
+}
+
+/** POST {prefix}/transfers/prepare */
+export interface PrepareRequest {
+  transferId: string;
+  role: TransferRole;
+  /** local identity at this provider, from the core's identity mapping */
+  identity: string;
+  /** the drive id as the gateway's config names it */
+  drive: string;
+  /** normalized relative path inside the drive */
+  path: string;
+  peer: PeerDescriptor;
+  userPublicKey: string;
+  options: TransferOptions;
+  /** for role destination: the mechanism the source chose and its public parameters */
+  mechanism?: string;
+  peerPublicParams?: Record<string, unknown>;
+  /** ISO time after which untriggered preparations are dropped and grants revoked */
+  triggerDeadline: string;
+}
+
+export type PrepareResponse =
+  | {
+      accepted: true;
+      mechanism: string;
+      publicParams: Record<string, unknown>;
+      sealed: Envelope;
+      /** signature over OfferSigned (see api.ts) */
+      signature: string;
+      /** whether the core must consult the peer as destination before answering the researcher */
+      needsPeer: boolean;
+      /** operations this mechanism supports */
+      operations: Array<'pause' | 'resume' | 'cancel'>;
+    }
+  | { accepted: false; code: 'REJECTED_BY_POLICY' | 'NO_COMMON_MECHANISM' | 'BAD_PATH' | 'NOT_FOUND'; reason: string };
+
+/** POST {prefix}/transfers/{id}/trigger */
+export interface GatewayTriggerRequest {
+  role: TransferRole;
+  envelope: Envelope;
+}
+export interface GatewayTriggerResponse {
+  accepted: true;
+  /** true when this exact trigger had already been accepted (idempotent retry) */
+  duplicate: boolean;
+}
+
+/** POST {prefix}/transfers/{id}/control */
+export interface ControlRequest {
+  action: 'pause' | 'resume' | 'cancel';
+}
+
+/** POST {prefix}/transfers/{id}/finalize */
+export interface FinalizeRequest {
+  outcome: 'succeeded' | 'failed' | 'cancelled' | 'expired';
+  /** from the source's completion report, given to the destination to verify */
+  manifest?: FileManifest;
+  reason?: string;
+}
+export interface FinalizeResponse {
+  ok: boolean;
+  /** when verification failed: the files that differ */
+  mismatches?: Array<{ path: string; expected: string; actual: string | null }>;
+  message?: string;
+}
+
+/** Relative paths with sizes (and sha256 when verify = checksum). */
+export interface FileManifest {
+  verify: 'size' | 'checksum';
+  files: Array<{ path: string; size: number; sha256?: string }>;
+}
+
+/** GET {prefix}/transfers/{id}/status */
+export interface GatewayTransferStatus {
+  transferId: string;
+  role: TransferRole;
+  phase: GatewayPhase;
+  seq: number;
+  progress: ProgressFigures;
+  error?: { code: string; message: string };
+}
+
+/** POST {prefix}/browse */
+export interface BrowseRequest {
+  identity: string;
+  drive: string;
+  path: string;
+}
+
+export type GatewayPhase = 'prepared' | 'triggered' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'finalized';
+
+export interface ProgressFigures {
+  bytesDone: number;
+  bytesTotal: number | null;
+  filesDone: number;
+  filesTotal: number | null;
+  rate: number | null;
+  eta: number | null;
+  message: string | null;
+}
+
+/**
+ * POST /api/gateway/progress (gateway → core, signed). `seq` increases per (transfer, role);
+ * the core drops any report whose seq is not greater than the last one it stored.
+ */
+export interface ProgressReport {
+  transferId: string;
+  role: TransferRole | 'initiator' | 'listener';
+  seq: number;
+  phase: GatewayPhase;
+  progress: ProgressFigures;
+  /** with phase 'completed' from the source */
+  manifest?: FileManifest;
+  error?: { code: string; message: string };
+  /** tunnels */
+  tunnel?: { listenAddress: string | null; connectionsOpen: number; connectionsTotal: number; bytesAtoB: number; bytesBtoA: number };
+  events?: Array<{ at: string; type: string; message: string }>;
+}

@@ -1,0 +1,5 @@
+export * from './error-codes';
+export * from './task';
+export * from './api';
+export * from './gateway-protocol';
+export * from './paths.util';

@@ -1,0 +1,3 @@
+export * from './plugin.contract';
+export * from './plugin-context';
+export * from './mechanism.error';
