@@ -10,7 +10,7 @@ module.exports = {
   testMatch: ['**/*.spec.ts', '**/test/**/*.test.ts', '**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/web/'],
   transform: {
-    '^.+\\.tsx?$': ['ts-jest', { tsconfig: src('tsconfig.jest.json'), isolatedModules: true, diagnostics: false }],
+    '^.+\\.tsx?$': ['ts-jest', { tsconfig: src('tsconfig.jest.json'), diagnostics: false }],
   },
   moduleNameMapper: {
     '^@ferry/crypto/node$': src('libs/crypto/src/node.ts'),
@@ -18,6 +18,7 @@ module.exports = {
     '^@ferry/contracts$': src('libs/contracts/src/index.ts'),
     '^@ferry/plugin-sdk/testing$': src('libs/plugin-sdk/src/testing/index.ts'),
     '^@ferry/plugin-sdk$': src('libs/plugin-sdk/src/index.ts'),
+    '^@ferry/openssh$': src('libs/openssh/src/index.ts'),
     '^@ferry/plugin-(sftp|rsync|globus|stream-tunnel)$': src('plugins/$1/src/index.ts'),
   },
   globalSetup: src('test/setup/global-setup.ts'),
