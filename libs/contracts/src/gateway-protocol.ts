@@ -50,6 +50,20 @@ export interface PrepareRequest {
   peerPublicParams?: Record<string, unknown>;
   /** ISO time after which untriggered preparations are dropped and grants revoked */
   triggerDeadline: string;
+  /**
+   * Stream tunnels only (mechanism 'stream-tunnel'). Role 'source' is the initiator side (A: listens for
+   * local applications), role 'destination' the listener side (B: connects to the target).
+   * For tunnels `drive`/`path` are empty strings.
+   */
+  tunnel?: TunnelSpec;
+}
+
+export interface TunnelSpec {
+  /** access point id in this gateway's config */
+  accessPoint: string;
+  /** host:port the destination (listener) side connects to; checked against its allowed targets */
+  target: string;
+  lifetimeMinutes: number;
 }
 
 export type PrepareResponse =

@@ -1,4 +1,4 @@
-import type { FileManifest, PeerDescriptor, ProgressFigures, TransferOptions } from '@ferry/contracts';
+import type { FileManifest, PeerDescriptor, ProgressFigures, TransferOptions, TunnelSpec } from '@ferry/contracts';
 import type { PluginContext } from './plugin-context';
 
 /**
@@ -161,6 +161,21 @@ export interface TransferHandle {
   fail(code: string, message: string): void;
   /** Aborted when the transfer is cancelled or the gateway stops. */
   readonly signal: AbortSignal;
+  /** Stream tunnels only: which access point, which target, how long (see TunnelSpec). */
+  readonly tunnel?: TunnelSpec;
+  /**
+   * Stream tunnels only: live figures (listen address, connections, bytes each way) and events,
+   * forwarded to the core like progress.
+   */
+  reportTunnel?(info: TunnelFigures, event?: { type: string; message: string }): void;
+}
+
+export interface TunnelFigures {
+  listenAddress: string | null;
+  connectionsOpen: number;
+  connectionsTotal: number;
+  bytesAtoB: number;
+  bytesBtoA: number;
 }
 
 /**
