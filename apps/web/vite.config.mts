@@ -13,6 +13,8 @@ export default defineConfig({
     alias: [
       { find: /^@ferry\/crypto$/, replacement: lib('crypto/src/index.ts') },
       { find: /^@ferry\/contracts$/, replacement: lib('contracts/src/index.ts') },
+      // the researcher-side negotiation module lives with the CLI; the browser runs the same code
+      { find: /^@ferry\/negotiation$/, replacement: fileURLToPath(new URL('../cli/src/negotiation/index.ts', import.meta.url)) },
     ],
   },
   oxc: { jsx: { runtime: 'automatic' } },

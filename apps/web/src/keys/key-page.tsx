@@ -95,7 +95,7 @@ export function KeyPage() {
         />
       </div>
       <p className="muted">
-        Import a key exported from another browser, or the key file made by <code>ferry keys generate</code>, to use the same key here.
+        Import a key exported from another browser, or the key file made by <code>ferry keygen</code>, to use the same key here.
         Importing replaces the key in this browser.
       </p>
     </div>
