@@ -40,16 +40,7 @@ export async function callGatewayAsCore(
  */
 export function gatewaySecrets(stateDir: string): string[] {
   const out: string[] = [];
-  const secretsDir = path.join(stateDir, 'secrets');
-  const walk = (dir: string) => {
-    if (!fs.existsSync(dir)) return;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const abs = path.join(dir, e.name);
-      if (e.isDirectory()) walk(abs);
-      else if (e.isFile()) out.push(...secretStrings(fs.readFileSync(abs, 'utf8')));
-    }
-  };
-  walk(secretsDir);
+  for (const content of gatewaySecretFiles(stateDir).values()) out.push(...secretStrings(content));
   for (const f of ['box.key.json', 'sign.key.json']) {
     const file = path.join(stateDir, f);
     if (fs.existsSync(file)) {
@@ -57,6 +48,22 @@ export function gatewaySecrets(stateDir: string): string[] {
       if (k.secretKey) out.push(k.secretKey);
     }
   }
+  return out;
+}
+
+/** The files in a gateway's secrets/ folder (relative name -> content). */
+export function gatewaySecretFiles(stateDir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const root = path.join(stateDir, 'secrets');
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) walk(abs);
+      else if (e.isFile()) out.set(path.relative(root, abs), fs.readFileSync(abs, 'utf8'));
+    }
+  };
+  walk(root);
   return out;
 }
 

@@ -4,3 +4,4 @@ export * from './researcher.client';
 export * from './tree.util';
 export * from './gateway-access.util';
 export * from './database-dump.util';
+export * from './sftp-login.util';
