@@ -8,6 +8,7 @@ import { navigate, useRoute } from './router.util';
 import { clearToken, loadToken, saveToken, SessionContext } from './session/session';
 import { SignInPage } from './session/sign-in-page';
 import { TasksPage } from './tasks/tasks-page';
+import { Logo } from './ui/logo';
 
 const PAGES = [
   { page: 'files', label: 'Files' },
@@ -56,6 +57,7 @@ export function App() {
       </a>
       <header className="app-header">
         <a className="brand" href="#/files" aria-label="ferry home">
+          <Logo />
           ferry
         </a>
         <nav className="main-nav" aria-label="Main">

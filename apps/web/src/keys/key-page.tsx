@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api/api-error';
+import { formatDate } from '../format.util';
 import { ErrorBox } from '../ui/error-box';
 import { ensureKey, exportKey, fingerprint, parseImportedKey, replaceKey, type ResearcherKey } from './key-store';
 
@@ -69,7 +70,7 @@ export function KeyPage() {
           </div>
           <div>
             <dt>Created</dt>
-            <dd>{new Date(key.createdAt).toLocaleString()}</dd>
+            <dd>{formatDate(key.createdAt)}</dd>
           </div>
         </dl>
       )}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ApiClient } from '../api/api-client';
 import { toApiError, type ApiError } from '../api/api-error';
 import { ErrorBox } from '../ui/error-box';
+import { Logo } from '../ui/logo';
 
 /** Sign in with an API token; the token is checked against the core before it is kept. */
 export function SignInPage({ onSignedIn }: { onSignedIn: (token: string) => void }) {
@@ -29,6 +30,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (token: string) => void
     <main className="sign-in">
       <form className="sign-in-card" onSubmit={submit} aria-labelledby="sign-in-title">
         <div className="brand brand-large" aria-hidden="true">
+          <Logo size={34} />
           ferry
         </div>
         <h1 id="sign-in-title">Sign in</h1>

@@ -201,7 +201,9 @@ export function TransferDialog({
                 </p>
               )}
               <p className="summary">
-                {sourceDrive.name}:/{sourceDir} → {dest.name}:/{destPath}
+                {items.length === 1
+                  ? `${sourceDrive.name}:/${joinPath(sourceDir, items[0].name)} → ${dest.name}:/${joinPath(destPath, items[0].name)}`
+                  : `${items.length} items from ${sourceDrive.name}:/${sourceDir} → into ${dest.name}:/${destPath}`}
               </p>
             </div>
           )}
