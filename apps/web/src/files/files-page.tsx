@@ -54,7 +54,14 @@ export function FilesPage({ route }: { route: Route }) {
   }, [api, driveId, path, reload]);
 
   const go = useCallback((d: string, p: string) => navigate('files', p ? { drive: d, path: p } : { drive: d }), []);
-  const entries = listing && listing.driveId === driveId ? listing.entries : [];
+  // folders first, then by name, whatever order the gateway listed them in
+  const entries = useMemo(
+    () =>
+      (listing && listing.driveId === driveId ? [...listing.entries] : []).sort(
+        (x, y) => Number(y.type === 'dir') - Number(x.type === 'dir') || x.name.localeCompare(y.name),
+      ),
+    [listing, driveId],
+  );
   const closeMenu = useCallback(() => setMenu(null), []);
   const selectedEntries = entries.filter((e) => selected.has(e.name));
   const count = selectedEntries.length;
