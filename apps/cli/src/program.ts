@@ -19,8 +19,7 @@ export function buildProgram(ctx: CliContext): Command {
         '(~/.config/ferry/config.json). Key: `ferry keygen` (~/.config/ferry/key.json). FERRY_CONFIG_DIR moves both.',
     )
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+    .showHelpAfterError('(run with --help for usage)');
   for (const c of [loginCommand, keygenCommand, drivesCommand, lsCommand, transferCommand, tasksCommand]) {
     program.addCommand(c(ctx));
   }
@@ -29,9 +28,13 @@ export function buildProgram(ctx: CliContext): Command {
     '\nExit codes: 0 ok, 1 error, 2 usage, 3 a transfer ended without SUCCEEDED (FAILED, CANCELLED, EXPIRED, REJECTED).\n' +
       '\nTry:\n  ferry keygen\n  ferry drives\n  ferry transfer a-data:/samples b-inbox:/ --wait\n  ferry tasks watch',
   );
-  // commander exits on its own for usage errors; we want one exit path
+  // commander exits on its own for usage errors (we want one exit path), and commands added with
+  // addCommand do not inherit the output streams
+  const output = { writeOut: (s: string) => ctx.stdout.write(s), writeErr: (s: string) => ctx.stderr.write(s) };
   const override = (c: Command) => {
     c.exitOverride();
+    c.configureOutput(output);
+    c.showHelpAfterError('(run with --help for usage)');
     c.commands.forEach(override);
   };
   override(program);
