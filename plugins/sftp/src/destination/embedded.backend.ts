@@ -1,0 +1,109 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { PluginLogger } from '@ferry/plugin-sdk';
+import { loadOrCreateHostKey } from '../keys/host-key.util';
+import { EmbeddedSshServer } from '../server/embedded-ssh.server';
+import { PathJail } from '../server/path-jail';
+import { PART_SUFFIX } from '../server/sftp-session';
+import type { BackendEndpoint, DestinationBackend } from './destination-backend';
+import type { Grant } from './grant';
+import type { GrantStore } from './grant.store';
+import { PartJournal } from './part-journal';
+
+export interface EmbeddedBackendConfig {
+  host: string;
+  port: number;
+  advertiseHost?: string;
+  dataDir: string;
+}
+
+/**
+ * Serves grants from the gateway's own SSH server. The server reads grants from the GrantStore on
+ * every login and request, so install has nothing to write; revoke ends live sessions.
+ */
+export class EmbeddedBackend implements DestinationBackend {
+  readonly kind = 'embedded';
+  private server: EmbeddedSshServer | null = null;
+  private fingerprint = '';
+  private readonly journal: PartJournal;
+
+  constructor(
+    private readonly config: EmbeddedBackendConfig,
+    private readonly grants: GrantStore,
+    private readonly logger: PluginLogger,
+  ) {
+    this.journal = new PartJournal(path.join(config.dataDir, 'parts'));
+  }
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const hostKey = await loadOrCreateHostKey(this.config.dataDir);
+    this.fingerprint = hostKey.fingerprint;
+    const server = new EmbeddedSshServer({
+      host: this.config.host,
+      port: this.config.port,
+      hostKey: hostKey.privateKey,
+      findGrant: (u) => this.grants.findForLogin(u),
+      isLive: (u) => this.grants.isLive(u),
+      notePartFile: (g, rel) => this.journal.note(g.transferId, rel),
+      logger: this.logger,
+    });
+    await server.start();
+    this.server = server;
+    this.logger.info('embedded SSH server listening', { host: this.config.host, port: server.port });
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.stop();
+    this.server = null;
+  }
+
+  endpoint(): BackendEndpoint {
+    if (!this.server) throw new Error('embedded SSH server is not started');
+    return {
+      host: this.config.advertiseHost ?? this.config.host,
+      port: this.server.port,
+      hostKeyFingerprint: this.fingerprint,
+    };
+  }
+
+  async install(_grant: Grant): Promise<void> {
+    // the server consults the GrantStore on each login: an active grant there is installed
+  }
+
+  async revoke(grant: Grant): Promise<void> {
+    await this.server?.disconnect(grant.username);
+  }
+
+  async removePartialFiles(grant: Grant): Promise<string[]> {
+    const removed: string[] = [];
+    let jail: PathJail | null = null;
+    try {
+      jail = await PathJail.create(grant.root);
+    } catch {
+      // the folder itself is gone: nothing of ours is left in it
+    }
+    if (jail) {
+      for (const rel of await this.journal.list(grant.transferId)) {
+        if (!rel.endsWith(PART_SUFFIX)) continue;
+        try {
+          const jp = jail.resolveEntry(rel);
+          await jail.assertNoSymlinks(jp);
+          const st = await fs.lstat(jp.real);
+          if (!st.isFile()) continue;
+          await fs.unlink(jp.real);
+          removed.push(rel);
+        } catch {
+          // already renamed into place, removed, or no longer ours to touch
+        }
+      }
+    }
+    await this.journal.drop(grant.transferId);
+    return removed;
+  }
+
+  /** bytes this grant's sessions wrote since start (operators' logs, tests of resume) */
+  bytesWritten(grant: Grant): number {
+    return this.server?.bytesWritten(grant.username) ?? 0;
+  }
+}

@@ -1,0 +1,50 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * Remembers, per transfer, every '*.ferry-part' file a session created (one appended line each,
+ * written before the file exists), so cancel removes exactly this transfer's partial files and
+ * never another transfer's that shares the folder.
+ */
+export class PartJournal {
+  private readonly seen = new Map<string, Set<string>>();
+
+  constructor(private readonly dir: string) {}
+
+  async note(transferId: string, rel: string): Promise<void> {
+    let set = this.seen.get(transferId);
+    if (!set) this.seen.set(transferId, (set = new Set()));
+    if (set.has(rel)) return;
+    set.add(rel);
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await fs.appendFile(this.file(transferId), JSON.stringify(rel) + '\n', { mode: 0o600 });
+  }
+
+  async list(transferId: string): Promise<string[]> {
+    let text = '';
+    try {
+      text = await fs.readFile(this.file(transferId), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    const out = new Set<string>();
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      try {
+        out.add(JSON.parse(line) as string);
+      } catch {
+        // a torn last line after a crash: the file it named was not created yet
+      }
+    }
+    return [...out];
+  }
+
+  async drop(transferId: string): Promise<void> {
+    this.seen.delete(transferId);
+    await fs.rm(this.file(transferId), { force: true });
+  }
+
+  private file(transferId: string): string {
+    return path.join(this.dir, `${transferId.replace(/[^A-Za-z0-9_.-]/g, '_')}.parts`);
+  }
+}

@@ -1,0 +1,155 @@
+import type { AddressInfo } from 'node:net';
+import { Server, type Connection } from 'ssh2';
+import type { PluginLogger } from '@ferry/plugin-sdk';
+import type { Grant } from '../destination/grant';
+import { PathJail } from './path-jail';
+import { SftpSession } from './sftp-session';
+import { SshAuthenticator, type GrantFinder } from './ssh-auth';
+
+export interface EmbeddedServerDeps {
+  host: string;
+  port: number;
+  hostKey: string;
+  findGrant: GrantFinder;
+  /** whether the grant named by this user is still usable (checked on every SFTP request) */
+  isLive(username: string): boolean;
+  notePartFile(grant: Grant, rel: string): Promise<void>;
+  logger: PluginLogger;
+}
+
+interface LiveConnection {
+  conn: Connection;
+  sessions: Set<SftpSession>;
+}
+
+/**
+ * The gateway's own SSH server for sites without OpenSSH: SFTP only, one software-chrooted folder
+ * per grant, no shell, exec, subsystems other than sftp, or forwarding of any kind.
+ */
+export class EmbeddedSshServer {
+  private server: Server | null = null;
+  private readonly live = new Map<string, Set<LiveConnection>>();
+  private readonly written = new Map<string, number>();
+  port = 0;
+
+  constructor(private readonly deps: EmbeddedServerDeps) {}
+
+  async start(): Promise<number> {
+    const server = new Server({ hostKeys: [this.deps.hostKey], ident: 'ferry-sftp' }, (conn) => this.accept(conn));
+    server.on('error', (e: Error) => this.deps.logger.error('embedded SSH server error', { error: e.message }));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.deps.port, this.deps.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+    return this.port;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    for (const set of this.live.values()) for (const c of set) c.conn.end();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Ends every connection of this grant and waits for requests already running to finish. */
+  async disconnect(username: string): Promise<void> {
+    const set = this.live.get(username);
+    if (!set) return;
+    this.live.delete(username);
+    await Promise.all(
+      [...set].map(async (c) => {
+        await Promise.all([...c.sessions].map((s) => s.drain()));
+        c.conn.end();
+      }),
+    );
+  }
+
+  /** Bytes written through sessions of this grant since start (for operators' logs and tests). */
+  bytesWritten(username: string): number {
+    return this.written.get(username) ?? 0;
+  }
+
+  private accept(conn: Connection): void {
+    const auth = new SshAuthenticator(this.deps.findGrant);
+    conn.on('error', (e: Error) => this.deps.logger.debug('ssh connection error', { error: e.message }));
+    conn.on('authentication', (ctx) => {
+      auth.handle(ctx).then(
+        (r) => r === 'too-many' && conn.end(),
+        (e: unknown) => {
+          this.deps.logger.warn('authentication check failed', { error: String(e) });
+          conn.end();
+        },
+      );
+    });
+    conn.on('ready', () => {
+      const grant = auth.grant;
+      if (!grant) return conn.end();
+      const entry: LiveConnection = { conn, sessions: new Set() };
+      let set = this.live.get(grant.username);
+      if (!set) this.live.set(grant.username, (set = new Set()));
+      set.add(entry);
+      conn.on('close', () => this.live.get(grant.username)?.delete(entry));
+      this.deps.logger.info('source connected', { transferId: grant.transferId });
+      this.serve(conn, grant, entry);
+    });
+  }
+
+  private serve(conn: Connection, grant: Grant, entry: LiveConnection): void {
+    const refuse = (what: string) => (_accept: unknown, reject?: () => void) => {
+      this.deps.logger.warn(`refused ${what} request`, { transferId: grant.transferId });
+      reject?.();
+    };
+    conn.on('tcpip', refuse('port forwarding'));
+    conn.on('openssh.streamlocal', refuse('socket forwarding'));
+    conn.on('request', refuse('global'));
+    conn.on('session', (accept) => {
+      const session = accept();
+      session.on('exec', refuse('exec'));
+      session.on('shell', refuse('shell'));
+      session.on('pty', refuse('pty'));
+      session.on('x11', refuse('x11'));
+      session.on('env', refuse('env'));
+      session.on('auth-agent', refuse('agent forwarding'));
+      session.on('subsystem', refuse('subsystem'));
+      session.on('sftp', (acceptSftp) => {
+        void this.openSftp(acceptSftp, conn, grant, entry);
+      });
+    });
+  }
+
+  private async openSftp(
+    acceptSftp: () => import('ssh2').SFTPWrapper,
+    conn: Connection,
+    grant: Grant,
+    entry: LiveConnection,
+  ): Promise<void> {
+    let jail: PathJail;
+    try {
+      jail = await PathJail.create(grant.root);
+    } catch (e) {
+      this.deps.logger.error('granted folder is missing', { transferId: grant.transferId, error: String(e) });
+      conn.end();
+      return;
+    }
+    const sftp = acceptSftp();
+    const session = new SftpSession(
+      sftp,
+      jail,
+      {
+        isLive: () => this.deps.isLive(grant.username),
+        onDead: () => conn.end(),
+        notePartFile: (rel) => this.deps.notePartFile(grant, rel),
+        countWrite: (n) => this.written.set(grant.username, (this.written.get(grant.username) ?? 0) + n),
+      },
+      this.deps.logger,
+    );
+    entry.sessions.add(session);
+    sftp.on('close', () => entry.sessions.delete(session));
+  }
+}

@@ -1,0 +1,149 @@
+import { createHash, type Hash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { MechanismError } from '@ferry/plugin-sdk';
+import { PART_SUFFIX } from '../server/sftp-session';
+import type { ScannedFile } from './source-scanner';
+import { OPEN_CONTINUE, OPEN_FRESH, type SftpClient } from './sftp-client';
+import { toUploadError } from './upload-error.util';
+
+export interface FileUploadOptions {
+  chunkSize: number;
+  requestsInFlight: number;
+  /**
+   * How far below a part file's length bytes may be missing after an interrupted run: writes are
+   * acknowledged out of order, so only the last requestsInFlight × chunkSize bytes can hold holes.
+   */
+  resumeWindow: number;
+  checksum: boolean;
+  signal: AbortSignal;
+  /** bytes now known to be at the destination (acknowledged, resumed or skipped) */
+  onBytes(n: number): void;
+}
+
+/** What the destination already has for this file, from one listing of its folder. */
+export interface RemoteFileState {
+  final?: { size: number; mtime: number };
+  partSize?: number;
+}
+
+export interface FileUploadResult {
+  sha256?: string;
+  /** bytes actually sent in this run */
+  sent: number;
+  skipped: boolean;
+  resumedFrom: number;
+}
+
+/**
+ * Uploads one file as `<name>.ferry-part` with many WRITE requests in flight, sets its times,
+ * and renames it over `<name>`. A file already there with the same size and mtime is skipped
+ * (a previous run finished it: we preserve mtime); a part file is continued from its length
+ * minus the resume window.
+ */
+export async function uploadFile(
+  sftp: SftpClient,
+  file: ScannedFile,
+  remoteFinal: string,
+  remote: RemoteFileState,
+  o: FileUploadOptions,
+): Promise<FileUploadResult> {
+  const hash = o.checksum ? createHash('sha256') : undefined;
+  const local = await fs.open(file.abs, 'r').catch((e) => {
+    throw toUploadError(e, `opening ${file.rel}`);
+  });
+  try {
+    if (remote.final && remote.final.size === file.size && remote.final.mtime === file.mtimeSec) {
+      if (hash) await hashRange(local, hash, 0, file.size, o);
+      o.onBytes(file.size);
+      return { sha256: hash?.digest('hex'), sent: 0, skipped: true, resumedFrom: file.size };
+    }
+    const part = remoteFinal + PART_SUFFIX;
+    const resumeFrom =
+      remote.partSize !== undefined && remote.partSize <= file.size ? Math.max(0, remote.partSize - o.resumeWindow) : 0;
+    const handle = await sftp.open(part, resumeFrom > 0 ? OPEN_CONTINUE : OPEN_FRESH).catch((e) => {
+      throw toUploadError(e, `creating ${file.rel}`);
+    });
+    let sent = 0;
+    try {
+      if (resumeFrom > 0) {
+        if (hash) await hashRange(local, hash, 0, resumeFrom, o);
+        o.onBytes(resumeFrom);
+      }
+      sent = await pipelineWrites(sftp, handle, local, file, resumeFrom, hash, o);
+      await sftp.fsetstat(handle, { atime: file.atimeSec, mtime: file.mtimeSec });
+    } catch (e) {
+      await sftp.close(handle).catch(() => undefined);
+      throw toUploadError(e, `writing ${file.rel}`);
+    }
+    await sftp.close(handle).catch((e) => {
+      throw toUploadError(e, `closing ${file.rel}`);
+    });
+    await sftp.replace(part, remoteFinal).catch((e) => {
+      throw toUploadError(e, `renaming ${file.rel} into place`);
+    });
+    return { sha256: hash?.digest('hex'), sent, skipped: false, resumedFrom: resumeFrom };
+  } finally {
+    await local.close().catch(() => undefined);
+  }
+}
+
+/** Reads the file in order (hashing as it goes) and keeps up to requestsInFlight writes outstanding. */
+async function pipelineWrites(
+  sftp: SftpClient,
+  handle: Buffer,
+  local: FileHandle,
+  file: ScannedFile,
+  from: number,
+  hash: Hash | undefined,
+  o: FileUploadOptions,
+): Promise<number> {
+  const inflight = new Set<Promise<void>>();
+  let firstError: unknown = null;
+  let pos = from;
+  while (pos < file.size && firstError === null) {
+    if (o.signal.aborted) throw new MechanismError('CANCELLED', 'upload stopped');
+    const n = Math.min(o.chunkSize, file.size - pos);
+    const buf = await readExactly(local, n, pos, file);
+    hash?.update(buf);
+    const p: Promise<void> = sftp.write(handle, buf, pos).then(
+      () => o.onBytes(n),
+      (e: unknown) => {
+        firstError ??= e;
+      },
+    );
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+    pos += n;
+    if (inflight.size >= o.requestsInFlight) await Promise.race(inflight);
+  }
+  await Promise.all(inflight);
+  if (firstError !== null) throw firstError;
+  if (o.signal.aborted) throw new MechanismError('CANCELLED', 'upload stopped');
+  return pos - from;
+}
+
+async function readExactly(local: FileHandle, n: number, pos: number, file: ScannedFile): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(n);
+  let got = 0;
+  while (got < n) {
+    const { bytesRead } = await local.read(buf, got, n - got, pos + got);
+    if (bytesRead === 0) {
+      throw new MechanismError('REMOTE_ERROR', `${file.rel} shrank while it was being sent`, 'no-retry');
+    }
+    got += bytesRead;
+  }
+  return buf;
+}
+
+async function hashRange(local: FileHandle, hash: Hash, from: number, to: number, o: FileUploadOptions): Promise<void> {
+  const buf = Buffer.allocUnsafe(Math.min(1024 * 1024, Math.max(1, to - from)));
+  let pos = from;
+  while (pos < to) {
+    if (o.signal.aborted) throw new MechanismError('CANCELLED', 'upload stopped');
+    const { bytesRead } = await local.read(buf, 0, Math.min(buf.length, to - pos), pos);
+    if (bytesRead === 0) break;
+    hash.update(buf.subarray(0, bytesRead));
+    pos += bytesRead;
+  }
+}

@@ -1,0 +1,52 @@
+import type { TransferHandle } from '@ferry/plugin-sdk';
+
+/**
+ * Progress of one transfer across its runs (pause/resume, retries, recover in the same process).
+ * Per file it keeps the most bytes ever confirmed, so the sum never decreases even when a resumed
+ * run starts a little below where the last one stopped (the resume window).
+ */
+export class ProgressMeter {
+  private readonly perFile = new Map<string, number>();
+  private readonly done = new Set<string>();
+  private bytes = 0;
+  private bytesTotal: number | null = null;
+  private filesTotal: number | null = null;
+
+  constructor(private readonly t: TransferHandle) {}
+
+  setTotals(bytesTotal: number, filesTotal: number): void {
+    this.bytesTotal = bytesTotal;
+    this.filesTotal = filesTotal;
+    this.report();
+  }
+
+  /** `confirmed` = bytes of this file known to be at the destination in the current run */
+  update(rel: string, confirmed: number): void {
+    const before = this.perFile.get(rel) ?? 0;
+    if (confirmed <= before) return;
+    this.perFile.set(rel, confirmed);
+    this.bytes += confirmed - before;
+    this.report();
+  }
+
+  fileDone(rel: string, size: number): void {
+    this.update(rel, size);
+    if (this.done.has(rel)) return;
+    this.done.add(rel);
+    this.report();
+  }
+
+  message(text: string): void {
+    this.report(text);
+  }
+
+  private report(message?: string): void {
+    this.t.report({
+      bytesDone: this.bytes,
+      bytesTotal: this.bytesTotal,
+      filesDone: this.done.size,
+      filesTotal: this.filesTotal,
+      ...(message !== undefined ? { message } : {}),
+    });
+  }
+}

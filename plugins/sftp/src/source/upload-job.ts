@@ -1,0 +1,153 @@
+import type { FileManifest } from '@ferry/contracts';
+import { MechanismError, type PluginLogger, type TransferHandle } from '@ferry/plugin-sdk';
+import type { SftpOptions } from '../sftp.options';
+import { uploadFile, type FileUploadResult } from './file-uploader';
+import type { DestinationPeer } from './peer-params';
+import type { ProgressMeter } from './progress-meter';
+import { RemoteIndex } from './remote-index';
+import { scanSource, type ScannedTree } from './source-scanner';
+import { connectSftp, type SftpConnection } from './ssh-connector';
+import { toUploadError } from './upload-error.util';
+
+export type JobOutcome =
+  | { kind: 'completed'; manifest: FileManifest }
+  | { kind: 'failed'; error: MechanismError }
+  | { kind: 'stopped' };
+
+export interface UploadJobDeps {
+  t: TransferHandle;
+  peer: DestinationPeer;
+  privateKey: string;
+  options: SftpOptions;
+  resumeWindow: number;
+  meter: ProgressMeter;
+  logger: PluginLogger;
+}
+
+/** backoff before reconnecting after a dropped connection (a destination restart, a network blip) */
+const RETRY_DELAYS_MS = [1000, 3000, 10_000, 30_000];
+
+/**
+ * One run of the source side: scan, connect, create folders, upload files several at a time,
+ * set folder times, and produce the manifest. Stopping (pause, cancel, shutdown) aborts the
+ * session and resolves 'stopped'; partial files stay at the destination for the next run.
+ */
+export class UploadJob {
+  private readonly abort = new AbortController();
+  private conn: SftpConnection | null = null;
+  private done: Promise<JobOutcome> | null = null;
+  /** bytes sent by this run (not counting resumed or skipped ones); for logs and tests */
+  sentBytes = 0;
+
+  constructor(private readonly d: UploadJobDeps) {}
+
+  start(): Promise<JobOutcome> {
+    this.done ??= this.run();
+    return this.done;
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.conn?.close();
+    await this.done;
+  }
+
+  private get stopped(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  private async run(): Promise<JobOutcome> {
+    let tree: ScannedTree;
+    try {
+      tree = await scanSource(this.d.t.localPath, this.d.t.path === '');
+    } catch (e) {
+      return this.stopped ? { kind: 'stopped' } : { kind: 'failed', error: toUploadError(e, 'reading the source') };
+    }
+    if (tree.skipped.length) {
+      this.d.logger.warn('symlinks and special files are not sent', { transferId: this.d.t.id, count: tree.skipped.length });
+    }
+    this.d.meter.setTotals(tree.bytesTotal, tree.files.length);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return { kind: 'completed', manifest: await this.attempt(tree) };
+      } catch (e) {
+        this.conn?.close();
+        this.conn = null;
+        if (this.stopped) return { kind: 'stopped' };
+        const error = toUploadError(e, 'uploading');
+        if (error.retry !== 'retry' || attempt >= RETRY_DELAYS_MS.length) return { kind: 'failed', error };
+        this.d.logger.warn('connection to the destination lost; reconnecting', { transferId: this.d.t.id, attempt: attempt + 1 });
+        this.d.meter.message('reconnecting');
+        if (!(await this.sleep(RETRY_DELAYS_MS[attempt]))) return { kind: 'stopped' };
+      }
+    }
+  }
+
+  private async attempt(tree: ScannedTree): Promise<FileManifest> {
+    this.conn = await connectSftp(this.d.peer, this.d.privateKey, this.abort.signal);
+    if (this.stopped) throw new MechanismError('CANCELLED', 'stopped');
+    const sftp = this.conn.sftp;
+    const index = new RemoteIndex(sftp, this.d.peer.remotePath);
+    await index.ensureDirs(tree.dirs);
+
+    const checksum = this.d.t.options.verify === 'checksum';
+    const results: FileUploadResult[] = new Array(tree.files.length);
+    let next = 0;
+    let failure: unknown = null;
+    const worker = async () => {
+      while (failure === null && !this.stopped && next < tree.files.length) {
+        const i = next++;
+        const f = tree.files[i];
+        let confirmed = 0;
+        try {
+          results[i] = await uploadFile(sftp, f, index.remotePath(f.rel), await index.fileState(f.rel), {
+            chunkSize: this.d.options.chunkSize,
+            requestsInFlight: this.d.options.requestsInFlight,
+            resumeWindow: this.d.resumeWindow,
+            checksum,
+            signal: this.abort.signal,
+            onBytes: (n) => this.d.meter.update(f.rel, (confirmed += n)),
+          });
+          this.sentBytes += results[i].sent;
+          if (results[i].resumedFrom > 0 && !results[i].skipped) {
+            this.d.logger.info('resumed a partial file', { transferId: this.d.t.id, offset: results[i].resumedFrom });
+          }
+          this.d.meter.fileDone(f.rel, f.size);
+        } catch (e) {
+          failure ??= e;
+        }
+      }
+    };
+    const workers = Math.max(1, Math.min(this.d.options.parallelFiles, tree.files.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    if (failure !== null) throw failure;
+    if (this.stopped) throw new MechanismError('CANCELLED', 'stopped');
+
+    // children first: setting a folder's time after its contents changed keeps it
+    for (const d of [...tree.dirs].reverse()) {
+      await sftp.setstat(index.remotePath(d.rel), { atime: d.atimeSec, mtime: d.mtimeSec }).catch(() => undefined);
+    }
+    this.conn.close();
+    this.conn = null;
+    return {
+      verify: checksum ? 'checksum' : 'size',
+      files: tree.files.map((f, i) => ({ path: f.rel, size: f.size, ...(checksum ? { sha256: results[i].sha256 } : {}) })),
+    };
+  }
+
+  /** false when stopped while waiting */
+  private sleep(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (this.stopped) return resolve(false);
+      const timer = setTimeout(() => {
+        this.abort.signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      this.abort.signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
