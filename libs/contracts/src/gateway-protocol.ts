@@ -1,5 +1,5 @@
 import type { Envelope } from '@ferry/crypto';
-import type { TransferOptions, TransferRole } from './api';
+import type { FileEntry, TransferOptions, TransferRole } from './api';
 
 /**
  * Core ↔ gateway protocol. Every call in both directions is signed (libs/crypto request-signing):
@@ -95,6 +95,11 @@ export interface GatewayTriggerResponse {
 /** POST {prefix}/transfers/{id}/control */
 export interface ControlRequest {
   action: 'pause' | 'resume' | 'cancel';
+  /**
+   * Which side, when one gateway is both source and destination of a transfer (two drives of one
+   * site). Without it: pause/resume act on the source side, cancel on every side the gateway holds.
+   */
+  role?: TransferRole;
 }
 
 /** POST {prefix}/transfers/{id}/finalize */
@@ -103,6 +108,8 @@ export interface FinalizeRequest {
   /** from the source's completion report, given to the destination to verify */
   manifest?: FileManifest;
   reason?: string;
+  /** Which side, when one gateway holds both; without it every side held there is finalized, destination first. */
+  role?: TransferRole;
 }
 export interface FinalizeResponse {
   ok: boolean;
@@ -133,6 +140,8 @@ export interface BrowseRequest {
   drive: string;
   path: string;
 }
+/** Answer to POST {prefix}/browse: the folder's entries, folders first, then by name. */
+export type BrowseResponse = FileEntry[];
 
 export type GatewayPhase = 'prepared' | 'triggered' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled' | 'finalized';
 

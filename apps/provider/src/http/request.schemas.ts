@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { DomainError } from '@ferry/contracts';
+import { ENVELOPE_ALG } from '@ferry/crypto';
+import { formatIssue } from '../config/load-gateway-config';
+
+/** Shapes of the core's calls. Deeper checks (keys, paths, envelopes opening) happen in handlers. */
+const envelope = z.object({
+  v: z.literal(1),
+  alg: z.literal(ENVELOPE_ALG),
+  epk: z.string().max(200),
+  nonce: z.string().max(200),
+  ct: z.string(),
+});
+
+const role = z.enum(['source', 'destination']);
+const json = z.record(z.unknown());
+
+export const prepareRequestSchema = z.object({
+  transferId: z.string().min(1).max(200),
+  role,
+  identity: z.string().min(1).max(200),
+  drive: z.string().max(200),
+  path: z.string().max(4096),
+  peer: z.object({
+    providerId: z.string().min(1),
+    name: z.string(),
+    signPublicKey: z.string(),
+    boxPublicKey: z.string(),
+    mechanisms: z.array(z.string()),
+  }),
+  userPublicKey: z.string().min(1),
+  options: z
+    .object({ verify: z.enum(['size', 'checksum']).optional(), mechanism: z.string().min(1).optional(), label: z.string().optional() })
+    .passthrough()
+    .default({}),
+  mechanism: z.string().min(1).optional(),
+  peerPublicParams: json.optional(),
+  triggerDeadline: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date-time'),
+  tunnel: z.object({ accessPoint: z.string().min(1), target: z.string().min(1), lifetimeMinutes: z.number().positive() }).optional(),
+});
+
+export const triggerRequestSchema = z.object({ role, envelope });
+
+export const controlRequestSchema = z.object({
+  action: z.enum(['pause', 'resume', 'cancel']),
+  role: role.optional(),
+});
+
+const manifest = z.object({
+  verify: z.enum(['size', 'checksum']),
+  files: z.array(z.object({ path: z.string(), size: z.number().nonnegative(), sha256: z.string().optional() })),
+});
+
+export const finalizeRequestSchema = z.object({
+  outcome: z.enum(['succeeded', 'failed', 'cancelled', 'expired']),
+  manifest: manifest.optional(),
+  reason: z.string().max(2000).optional(),
+  role: role.optional(),
+});
+
+export const browseRequestSchema = z.object({
+  identity: z.string().min(1),
+  drive: z.string().min(1),
+  path: z.string().max(4096).default(''),
+});
+
+export const roleQuerySchema = role.optional();
+
+/** Parses a request body or throws VALIDATION_FAILED listing every problem. */
+export function parseRequest<S extends z.ZodTypeAny>(schema: S, body: unknown, what = 'body'): z.output<S> {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  const problems = r.error.issues.map((i) => formatIssue(i, [what]));
+  throw new DomainError('VALIDATION_FAILED', `invalid request: ${problems.join('; ')}`, { problems });
+}

@@ -1,0 +1,57 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
+import { TransferRepository } from '../persistence/transfer.repository';
+import { TransferFinalizer } from './transfer-finalizer.service';
+
+/**
+ * Prepared transfers nobody triggered by their deadline are expired here even if the core never
+ * says so (it may be down): plugin.cancel + plugin.finalize('expired'), so grants and keys do not
+ * outlive the deadline. Runs at boot and every sweepIntervalMs.
+ */
+@Injectable()
+export class ExpirySweep implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ExpirySweep.name);
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly repo: TransferRepository,
+    private readonly finalizer: TransferFinalizer,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sweep();
+    this.timer = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** One pass; overlapping calls share the pass in progress. */
+  sweep(): Promise<void> {
+    this.running ??= this.pass().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    let due;
+    try {
+      due = await this.repo.listUntriggeredPast(new Date());
+    } catch (e) {
+      return void this.logger.error(`expiry sweep could not read transfers: ${(e as Error).message}`);
+    }
+    for (const record of due) {
+      try {
+        await this.finalizer.finalize(record, { outcome: 'expired' });
+        this.logger.log(`transfer ${record.transferId}/${record.role} expired untriggered`);
+      } catch (e) {
+        this.logger.warn(`could not expire transfer ${record.transferId}/${record.role}: ${(e as Error).message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import * as path from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { createPgliteDriver } from './pglite-driver.util';
+import { CreateTransfers1763800000000 } from './migrations/1763800000000-create-transfers.migration';
+
+/** Every migration, in order. Run at start-up; the schema is never synchronized from entities. */
+export const GATEWAY_MIGRATIONS = [CreateTransfers1763800000000];
+
+/**
+ * PostgreSQL server when `databaseUrl` is set, else embedded PGlite in <stateDir>/pglite.
+ * Both go through TypeORM's postgres dialect, so the SQL is the same.
+ */
+export function gatewayDataSourceOptions(db: { databaseUrl: string | null; stateDir: string }): DataSourceOptions {
+  const common = {
+    type: 'postgres' as const,
+    uuidExtension: 'pgcrypto' as const,
+    synchronize: false,
+    migrationsRun: true,
+    migrations: GATEWAY_MIGRATIONS,
+    migrationsTableName: 'gateway_migrations',
+    entities: [],
+    logging: false,
+  };
+  if (db.databaseUrl) return { ...common, url: db.databaseUrl, poolSize: 5 };
+  return { ...common, driver: createPgliteDriver({ dataDir: path.join(db.stateDir, 'pglite') }) };
+}

@@ -1,0 +1,190 @@
+import type { Logger } from '@nestjs/common';
+import type { FileManifest, GatewayPhase, ProgressFigures, ProgressReport, TransferRole } from '@ferry/contracts';
+import type { TunnelFigures } from '@ferry/plugin-sdk';
+import { RateEstimator, etaSeconds } from './rate-estimator.util';
+
+export interface ReportState {
+  phase: GatewayPhase;
+  progress: ProgressFigures;
+  manifest?: FileManifest;
+  error?: { code: string; message: string };
+  tunnel?: TunnelFigures;
+}
+
+export interface ReporterDeps {
+  intervalMs: number;
+  /** persists the figures and returns the next seq */
+  save(progress: ProgressFigures): Promise<number>;
+  /** the core acknowledged `seq` */
+  acknowledged(seq: number): Promise<void>;
+  send(report: ProgressReport): Promise<void>;
+  /** whether a send failure is worth retrying */
+  isRetryable(e: unknown): boolean;
+  logger: Logger;
+  now?: () => number;
+  /** wait before the n-th consecutive retry (n >= 1) */
+  backoffMs?: (n: number) => number;
+}
+
+const defaultBackoff = (n: number) => Math.min(30_000, 250 * 2 ** Math.min(n - 1, 7));
+
+/**
+ * Forwards one transfer's progress to the core: at most one signed POST per interval (coalescing
+ * whatever the plugin reported meanwhile; the latest state wins), phase changes and the final report
+ * at once, seq strictly increasing and persisted before sending, rate smoothed here and eta computed
+ * here. While the core is down it retries with backoff and keeps only the latest state to send;
+ * the row stays report_pending so a restarted gateway sends it too.
+ */
+export class ProgressReporter {
+  private state: ReportState;
+  private events: NonNullable<ProgressReport['events']> = [];
+  private readonly rate = new RateEstimator();
+  private dirty = false;
+  private urgent = false;
+  private sending = false;
+  private closed = false;
+  private timer: NodeJS.Timeout | null = null;
+  private lastSentAt = Number.NEGATIVE_INFINITY;
+  private backoffUntil = 0;
+  private failures = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly transferId: string,
+    private readonly role: TransferRole,
+    initial: ReportState,
+    private readonly deps: ReporterDeps,
+  ) {
+    this.state = { ...initial, progress: { ...initial.progress } };
+  }
+
+  get phase(): GatewayPhase {
+    return this.state.phase;
+  }
+
+  /** Merges a change; a new phase (or `urgent`) is sent without waiting for the interval. */
+  update(change: { phase?: GatewayPhase; progress?: Partial<ProgressFigures>; manifest?: FileManifest; error?: ReportState['error']; tunnel?: TunnelFigures }, urgent = false) {
+    if (this.closed) return;
+    const p = { ...this.state.progress };
+    if (change.progress) {
+      const { rate: _r, eta: _e, ...figures } = change.progress; // rate and eta are the gateway's to compute
+      Object.assign(p, figures);
+      if (figures.bytesDone !== undefined) p.rate = this.rate.sample(p.bytesDone, this.now());
+    }
+    if (change.phase && change.phase !== this.state.phase) urgent = true;
+    if (change.phase === 'completed') p.eta = 0;
+    else p.eta = etaSeconds(p.bytesDone, p.bytesTotal, p.rate);
+    this.state = {
+      ...this.state,
+      ...(change.phase ? { phase: change.phase } : {}),
+      ...(change.manifest ? { manifest: change.manifest } : {}),
+      ...(change.error ? { error: change.error } : {}),
+      ...(change.tunnel ? { tunnel: change.tunnel } : {}),
+      progress: p,
+    };
+    this.dirty = true;
+    if (urgent) this.urgent = true;
+    this.schedule();
+  }
+
+  event(type: string, message: string) {
+    if (this.closed) return;
+    this.events.push({ at: new Date(this.now()).toISOString(), type, message });
+    this.dirty = true;
+    this.schedule();
+  }
+
+  /** Sends the current state again (after a restart, for a report the core may not have). */
+  resend() {
+    this.update({}, true);
+  }
+
+  /** Resolves when nothing is waiting to be sent (or the reporter is closed). */
+  whenIdle(): Promise<void> {
+    if (this.closed || (!this.dirty && !this.sending)) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops timers; unsent state stays persisted as report_pending for the next start. */
+  close() {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.settle();
+  }
+
+  private schedule() {
+    if (this.sending || this.closed || !this.dirty) return;
+    const now = this.now();
+    const wait = Math.max(
+      this.backoffUntil - now,
+      this.urgent ? 0 : this.lastSentAt + this.deps.intervalMs - now,
+      0,
+    );
+    if (this.timer) {
+      if (!this.urgent) return; // already due at the interval
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => void this.flush(), wait);
+  }
+
+  private async flush() {
+    this.timer = null;
+    if (!this.dirty || this.closed || this.sending) return;
+    this.sending = true;
+    this.dirty = false;
+    this.urgent = false;
+    const snapshot = this.state;
+    const events = this.events.splice(0);
+    let seq: number | null = null;
+    try {
+      seq = await this.deps.save(snapshot.progress);
+      this.lastSentAt = this.now();
+      await this.deps.send(this.toReport(seq, snapshot, events));
+      this.failures = 0;
+      this.backoffUntil = 0;
+      await this.deps.acknowledged(seq);
+    } catch (e) {
+      if (this.deps.isRetryable(e) && !this.closed) {
+        this.events.unshift(...events);
+        this.dirty = true;
+        this.failures++;
+        this.backoffUntil = this.now() + (this.deps.backoffMs ?? defaultBackoff)(this.failures);
+        if (this.failures === 1 || this.failures % 20 === 0) {
+          this.deps.logger.warn(`progress for ${this.transferId}/${this.role} not delivered (attempt ${this.failures}), retrying: ${(e as Error).message}`);
+        }
+      } else if (!this.closed) {
+        // the core refused this report for good (e.g. it no longer knows the transfer): do not resend it
+        this.deps.logger.warn(`progress for ${this.transferId}/${this.role} dropped: ${(e as Error).message}`);
+        if (seq !== null) await this.deps.acknowledged(seq).catch(() => undefined);
+      }
+    } finally {
+      this.sending = false;
+      this.schedule();
+      this.settle();
+    }
+  }
+
+  private toReport(seq: number, s: ReportState, events: NonNullable<ProgressReport['events']>): ProgressReport {
+    return {
+      transferId: this.transferId,
+      role: this.role,
+      seq,
+      phase: s.phase,
+      progress: s.progress,
+      ...(s.manifest && s.phase === 'completed' ? { manifest: s.manifest } : {}),
+      ...(s.error ? { error: s.error } : {}),
+      ...(s.tunnel ? { tunnel: s.tunnel } : {}),
+      ...(events.length > 0 ? { events } : {}),
+    };
+  }
+
+  private settle() {
+    if (!this.closed && (this.dirty || this.sending)) return;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+}

@@ -1,0 +1,5 @@
+import type { BrowseRequest } from '@ferry/contracts';
+
+export class BrowseDriveQuery {
+  constructor(readonly request: BrowseRequest) {}
+}
