@@ -1,0 +1,48 @@
+import { DomainError, ProgressReport } from '@ferry/contracts';
+import { z } from 'zod';
+
+const count = z.number().finite().nonnegative();
+const figures = z.object({
+  bytesDone: count,
+  bytesTotal: count.nullable(),
+  filesDone: count,
+  filesTotal: count.nullable(),
+  rate: count.nullable(),
+  eta: count.nullable(),
+  message: z.string().max(2000).nullable(),
+});
+
+const schema = z.object({
+  transferId: z.string().uuid(),
+  role: z.enum(['source', 'destination', 'initiator', 'listener']),
+  seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  phase: z.enum(['prepared', 'triggered', 'running', 'paused', 'completed', 'failed', 'cancelled', 'finalized']),
+  progress: figures,
+  manifest: z
+    .object({
+      verify: z.enum(['size', 'checksum']),
+      files: z.array(z.object({ path: z.string(), size: count, sha256: z.string().optional() })),
+    })
+    .optional(),
+  error: z.object({ code: z.string().max(100), message: z.string().max(4000) }).optional(),
+  tunnel: z
+    .object({
+      listenAddress: z.string().nullable(),
+      connectionsOpen: count,
+      connectionsTotal: count,
+      bytesAtoB: count,
+      bytesBtoA: count,
+    })
+    .optional(),
+  events: z.array(z.object({ at: z.string(), type: z.string(), message: z.string() })).optional(),
+});
+
+/** A gateway's progress report, checked (VALIDATION_FAILED names the first bad field). */
+export function parseProgressReport(raw: unknown): ProgressReport {
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new DomainError('VALIDATION_FAILED', `progress report: ${i?.path.join('.') || '(body)'}: ${i?.message}`);
+  }
+  return r.data as ProgressReport;
+}

@@ -1,0 +1,143 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  BrowseRequest,
+  ControlRequest,
+  DomainError,
+  ErrorCode,
+  FinalizeRequest,
+  FinalizeResponse,
+  GATEWAY_API_PREFIX,
+  GatewayTriggerRequest,
+  GatewayTriggerResponse,
+  isErrorBody,
+  PrepareRequest,
+  PrepareResponse,
+  WELL_KNOWN_PROVIDER_PATH,
+} from '@ferry/contracts';
+import { signRequest } from '@ferry/crypto';
+import { CORE_CONFIG, CoreConfig } from '../config/core-config';
+import { CORE_KEYS, CoreKeys } from '../config/core-keys';
+
+/** Where a gateway lives; enough to call it. */
+export interface GatewayAddress {
+  id: string;
+  url: string;
+}
+
+/**
+ * Gateway error codes the researcher can act on, passed through as they are. Anything else a
+ * gateway answers with (its 401 about our signature, its 5xx, a validation error that would be our
+ * bug) becomes PROVIDER_ERROR: it is not the researcher's request that was wrong.
+ */
+const PASS_THROUGH = new Set<ErrorCode>([
+  'TRIGGER_INVALID',
+  'TRIGGER_REPLAYED',
+  'BAD_ENVELOPE',
+  'BAD_PATH',
+  'REJECTED_BY_POLICY',
+  'NO_COMMON_MECHANISM',
+  'NOT_FOUND',
+  'EXPIRED',
+  'INVALID_STATE',
+  'FORBIDDEN',
+]);
+
+/**
+ * Every call from the core to a gateway: JSON, signed with the core's key (keyId 'core'), with a
+ * timeout. Network failures become PROVIDER_UNAVAILABLE; error answers become the gateway's own
+ * code where the researcher can act on it, else PROVIDER_ERROR.
+ */
+@Injectable()
+export class GatewayClient {
+  private readonly logger = new Logger(GatewayClient.name);
+
+  constructor(
+    @Inject(CORE_CONFIG) private readonly config: CoreConfig,
+    @Inject(CORE_KEYS) private readonly keys: CoreKeys,
+  ) {}
+
+  prepare(gw: GatewayAddress, req: PrepareRequest): Promise<PrepareResponse> {
+    return this.call(gw, 'POST', `${GATEWAY_API_PREFIX}/transfers/prepare`, req);
+  }
+
+  trigger(gw: GatewayAddress, transferId: string, req: GatewayTriggerRequest): Promise<GatewayTriggerResponse> {
+    return this.call(gw, 'POST', `${GATEWAY_API_PREFIX}/transfers/${encodeURIComponent(transferId)}/trigger`, req);
+  }
+
+  control(gw: GatewayAddress, transferId: string, req: ControlRequest): Promise<unknown> {
+    return this.call(gw, 'POST', `${GATEWAY_API_PREFIX}/transfers/${encodeURIComponent(transferId)}/control`, req);
+  }
+
+  finalize(gw: GatewayAddress, transferId: string, req: FinalizeRequest): Promise<FinalizeResponse> {
+    return this.call(gw, 'POST', `${GATEWAY_API_PREFIX}/transfers/${encodeURIComponent(transferId)}/finalize`, req);
+  }
+
+  browse(gw: GatewayAddress, req: BrowseRequest): Promise<unknown> {
+    return this.call(gw, 'POST', `${GATEWAY_API_PREFIX}/browse`, req);
+  }
+
+  /** The gateway's public descriptor (unsigned; its keys are checked by the registry). */
+  descriptor(gw: GatewayAddress): Promise<unknown> {
+    return this.call(gw, 'GET', WELL_KNOWN_PROVIDER_PATH, undefined, false);
+  }
+
+  private async call<T>(gw: GatewayAddress, method: 'GET' | 'POST', path: string, payload: unknown, sign = true): Promise<T> {
+    const url = new URL(path.replace(/^\//, ''), gw.url.endsWith('/') ? gw.url : `${gw.url}/`);
+    const body = payload === undefined ? '' : JSON.stringify(payload);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (payload !== undefined) headers['content-type'] = 'application/json';
+    if (sign) {
+      Object.assign(
+        headers,
+        signRequest({ method, path: url.pathname + url.search, body, keyId: 'core', signSecretKey: this.keys.secretKey }),
+      );
+    }
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(url, {
+        method,
+        headers,
+        body: payload === undefined ? undefined : body,
+        signal: AbortSignal.timeout(this.config.gatewayTimeoutMs),
+      });
+      text = await res.text();
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name ?? 'error';
+      this.logger.warn(`${method} ${gw.id}${url.pathname}: unreachable (${cause})`);
+      throw new DomainError('PROVIDER_UNAVAILABLE', `provider ${gw.id} could not be reached (${cause})`, {
+        providerId: gw.id,
+      });
+    }
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (res.ok) {
+      if (json === undefined) {
+        throw new DomainError('PROVIDER_UNAVAILABLE', `provider ${gw.id} answered ${method} ${url.pathname} with something that is not JSON`, {
+          providerId: gw.id,
+        });
+      }
+      this.logger.debug(`${method} ${gw.id}${url.pathname}: ${res.status}`);
+      return json as T;
+    }
+    if (isErrorBody(json)) {
+      const { code, message } = json.error;
+      this.logger.warn(`${method} ${gw.id}${url.pathname}: ${res.status} ${code}`);
+      if (res.status < 500 && PASS_THROUGH.has(code)) {
+        throw new DomainError(code, `provider ${gw.id}: ${message}`, { providerId: gw.id });
+      }
+      throw new DomainError('PROVIDER_ERROR', `provider ${gw.id} answered ${res.status} ${code}: ${message}`, {
+        providerId: gw.id,
+        providerCode: code,
+      });
+    }
+    this.logger.warn(`${method} ${gw.id}${url.pathname}: ${res.status} without an error body`);
+    throw new DomainError('PROVIDER_ERROR', `provider ${gw.id} answered ${method} ${url.pathname} with HTTP ${res.status}`, {
+      providerId: gw.id,
+    });
+  }
+}

@@ -1,0 +1,11 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** Researcher API tokens, stored only as sha256 hex of the clear token. */
+@Entity('api_tokens')
+export class ApiTokenEntity {
+  @PrimaryColumn('text', { name: 'token_hash' }) tokenHash: string;
+  @Column('uuid', { name: 'user_id' }) userId: string;
+  @Column('boolean', { default: false }) revoked: boolean;
+  @Column('text', { nullable: true }) label: string | null;
+  @Column('timestamp with time zone', { name: 'created_at', precision: 3 }) createdAt: Date;
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1767000000000 } from './1767000000000-initial-schema.migration';
+
+/** Every migration, in order. Listed explicitly (no glob) so the same list works from src/ and dist/. */
+export const CORE_MIGRATIONS = [InitialSchema1767000000000];

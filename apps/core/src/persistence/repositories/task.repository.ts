@@ -1,0 +1,244 @@
+import { Injectable } from '@nestjs/common';
+import { END_STATES, TaskKind, TaskState } from '@ferry/contracts';
+import { Database } from '../database.service';
+import { GatewayRole, TaskEntity } from '../entities';
+
+/** Columns a transition may set besides the state. */
+export type TaskPatch = Partial<
+  Pick<
+    TaskEntity,
+    | 'bytesDone'
+    | 'bytesTotal'
+    | 'filesDone'
+    | 'filesTotal'
+    | 'rate'
+    | 'eta'
+    | 'message'
+    | 'error'
+    | 'tunnel'
+    | 'manifest'
+    | 'cleanupOutcome'
+    | 'cleanupRoles'
+  >
+>;
+
+export interface TaskPageQuery {
+  ownerId: string;
+  states?: TaskState[];
+  kind?: TaskKind;
+  limit: number;
+  after?: { createdAt: Date; id: string };
+}
+
+const SEQ_COLUMN: Record<GatewayRole, string> = { source: 'last_seq_source', destination: 'last_seq_destination' };
+
+/**
+ * The run-time side of the transfer aggregate (table tasks). Every state change is one conditional
+ * UPDATE ... WHERE id = $1 AND state = ANY($2) RETURNING *: whoever gets the row back won the
+ * transition and alone performs its side effects; everyone else gets null. Leases (lease_owner,
+ * lease_until) mark a task that one core process is talking to gateways about, so that another
+ * replica's sweeper leaves it alone until the lease runs out.
+ */
+@Injectable()
+export class TaskRepository {
+  constructor(private readonly db: Database) {}
+
+  find(id: string): Promise<TaskEntity | null> {
+    return this.db.entity(TaskEntity, `SELECT * FROM tasks WHERE id = $1`, [id]);
+  }
+
+  /** A task only if it belongs to this owner (others' tasks look exactly like missing ones). */
+  findOwned(id: string, ownerId: string): Promise<TaskEntity | null> {
+    return this.db.entity(TaskEntity, `SELECT * FROM tasks WHERE id = $1 AND owner_id = $2`, [id, ownerId]);
+  }
+
+  /**
+   * from -> to, optionally with more columns. End states get finished_at and drop any lease.
+   * `leaseOwner` restricts the transition to the holder of the task's lease.
+   */
+  transition(
+    id: string,
+    from: readonly TaskState[],
+    to: TaskState,
+    patch: TaskPatch = {},
+    opts: { leaseOwner?: string } = {},
+  ): Promise<TaskEntity | null> {
+    const sets = this.db.columnsOf(TaskEntity, patch);
+    const params: unknown[] = [id, from, to, ...sets.map((s) => s.value)];
+    const extra = sets.map((s, i) => `, ${s.column} = $${i + 4}`).join('');
+    const end = END_STATES.includes(to) ? `, finished_at = now(), lease_owner = NULL, lease_until = NULL` : '';
+    let where = `id = $1 AND state = ANY($2)`;
+    if (opts.leaseOwner) {
+      params.push(opts.leaseOwner);
+      where += ` AND lease_owner = $${params.length}`;
+    }
+    return this.db.entity(
+      TaskEntity,
+      `UPDATE tasks SET state = $3, updated_at = now()${extra}${end} WHERE ${where} RETURNING *`,
+      params,
+    );
+  }
+
+  /**
+   * Applies a gateway's progress report if its seq is newer than the last one stored for that role
+   * and the task is in one of `from`; `to` null keeps the state. Null when dropped.
+   */
+  applyReport(
+    id: string,
+    role: GatewayRole,
+    seq: number,
+    from: readonly TaskState[],
+    to: TaskState | null,
+    patch: TaskPatch = {},
+  ): Promise<TaskEntity | null> {
+    const seqCol = SEQ_COLUMN[role];
+    const sets = this.db.columnsOf(TaskEntity, patch);
+    const params: unknown[] = [id, from, seq, to, ...sets.map((s) => s.value)];
+    const extra = sets.map((s, i) => `, ${s.column} = $${i + 5}`).join('');
+    const end = to && END_STATES.includes(to) ? `, finished_at = now()` : '';
+    return this.db.entity(
+      TaskEntity,
+      `UPDATE tasks SET ${seqCol} = $3, state = COALESCE($4, state), updated_at = now()${extra}${end}
+        WHERE id = $1 AND state = ANY($2) AND ${seqCol} < $3 RETURNING *`,
+      params,
+    );
+  }
+
+  /** Takes the task's lease if it is in one of `states` and nobody holds a live lease. */
+  claim(id: string, states: readonly TaskState[], owner: string, leaseMs: number): Promise<TaskEntity | null> {
+    return this.claimWhere(id, `state = ANY($4)`, owner, leaseMs, [states]);
+  }
+
+  /** The lease for relaying a trigger: only while AWAITING_TRIGGER and before the trigger deadline. */
+  claimForTrigger(id: string, owner: string, leaseMs: number): Promise<TaskEntity | null> {
+    return this.claimWhere(
+      id,
+      `state = 'AWAITING_TRIGGER' AND EXISTS (SELECT 1 FROM transfers x WHERE x.id = tasks.id AND x.trigger_deadline > now())`,
+      owner,
+      leaseMs,
+    );
+  }
+
+  /** The lease for telling gateways how an ended task ended. */
+  claimForCleanup(id: string, owner: string, leaseMs: number): Promise<TaskEntity | null> {
+    return this.claimWhere(id, `cleanup_outcome IS NOT NULL`, owner, leaseMs);
+  }
+
+  private claimWhere(id: string, cond: string, owner: string, leaseMs: number, more: unknown[] = []): Promise<TaskEntity | null> {
+    return this.db.entity(
+      TaskEntity,
+      `UPDATE tasks SET lease_owner = $2, lease_until = now() + make_interval(secs => $3::double precision / 1000)
+        WHERE id = $1 AND ${cond} AND (lease_until IS NULL OR lease_until < now()) RETURNING *`,
+      [id, owner, leaseMs, ...more],
+    );
+  }
+
+  /** Gives the lease back early (or pushes it out by `backoffMs`, so no sweeper retries before then). */
+  async release(id: string, owner: string, backoffMs = 0): Promise<void> {
+    await this.db.rows(
+      `UPDATE tasks SET lease_owner = NULL,
+              lease_until = CASE WHEN $3::double precision > 0 THEN now() + make_interval(secs => $3::double precision / 1000) END
+        WHERE id = $1 AND lease_owner = $2`,
+      [id, owner, backoffMs],
+    );
+  }
+
+  /**
+   * Untriggered tasks past their deadline (all, or just `onlyId`), moved to EXPIRED with both gateways
+   * queued for finalize 'expired'. A task whose trigger is being relayed (live lease) is left alone.
+   */
+  expireOverdue(limit: number, onlyId?: string): Promise<TaskEntity[]> {
+    return this.db.entities(
+      TaskEntity,
+      `UPDATE tasks SET state = 'EXPIRED', updated_at = now(), finished_at = now(),
+              error = jsonb_build_object('code', 'EXPIRED', 'message', 'not triggered before the deadline'),
+              cleanup_outcome = 'expired',
+              cleanup_roles = ARRAY(SELECT o->>'role' FROM transfers x, jsonb_array_elements(x.offers) o WHERE x.id = tasks.id),
+              lease_owner = NULL, lease_until = NULL
+        WHERE id IN (
+          SELECT t.id FROM tasks t JOIN transfers x ON x.id = t.id
+           WHERE t.state = 'AWAITING_TRIGGER' AND x.trigger_deadline < now()
+             AND (t.lease_until IS NULL OR t.lease_until < now()) AND ($2::uuid IS NULL OR t.id = $2)
+           ORDER BY x.trigger_deadline LIMIT $1 FOR UPDATE OF t SKIP LOCKED)
+          AND state = 'AWAITING_TRIGGER'
+        RETURNING *`,
+      [limit, onlyId ?? null],
+    );
+  }
+
+  /** FINALIZING tasks nobody is working on (a crash or a failed attempt): leased to `owner`, attempts counted. */
+  claimStuckFinalizing(owner: string, leaseMs: number, limit: number): Promise<TaskEntity[]> {
+    return this.claimMany(`state = 'FINALIZING'`, 'finalize_attempts', owner, leaseMs, limit);
+  }
+
+  /** Ended tasks with gateways still to be told the outcome: leased to `owner`, attempts counted. */
+  claimPendingCleanup(owner: string, leaseMs: number, limit: number): Promise<TaskEntity[]> {
+    return this.claimMany(`cleanup_outcome IS NOT NULL`, 'cleanup_attempts', owner, leaseMs, limit);
+  }
+
+  private claimMany(cond: string, counter: string, owner: string, leaseMs: number, limit: number): Promise<TaskEntity[]> {
+    return this.db.entities(
+      TaskEntity,
+      `UPDATE tasks SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::double precision / 1000),
+              ${counter} = ${counter} + 1
+        WHERE id IN (
+          SELECT id FROM tasks WHERE ${cond} AND (lease_until IS NULL OR lease_until < now())
+           ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+          AND ${cond} AND (lease_until IS NULL OR lease_until < now())
+        RETURNING *`,
+      [owner, leaseMs, limit],
+    );
+  }
+
+  /** Stops telling gateways (given up on). */
+  async clearCleanup(id: string): Promise<void> {
+    await this.db.rows(`UPDATE tasks SET cleanup_outcome = NULL, cleanup_roles = '{}' WHERE id = $1`, [id]);
+  }
+
+  /** One gateway acknowledged the cleanup; the outcome is cleared with the last one. */
+  async ackCleanup(id: string, role: GatewayRole): Promise<void> {
+    await this.db.rows(
+      `UPDATE tasks SET cleanup_roles = array_remove(cleanup_roles, $2),
+              cleanup_outcome = CASE WHEN cardinality(array_remove(cleanup_roles, $2)) = 0 THEN NULL ELSE cleanup_outcome END
+        WHERE id = $1`,
+      [id, role],
+    );
+  }
+
+  /** One page of an owner's tasks, newest first, keyset-paged over (created_at, id). */
+  page(q: TaskPageQuery): Promise<TaskEntity[]> {
+    const params: unknown[] = [q.ownerId, q.limit];
+    let where = `owner_id = $1`;
+    if (q.states?.length) {
+      params.push(q.states);
+      where += ` AND state = ANY($${params.length})`;
+    }
+    if (q.kind) {
+      params.push(q.kind);
+      where += ` AND kind = $${params.length}`;
+    }
+    if (q.after) {
+      params.push(q.after.createdAt, q.after.id);
+      where += ` AND (created_at, id) < ($${params.length - 1}, $${params.length})`;
+    }
+    return this.db.entities(
+      TaskEntity,
+      `SELECT * FROM tasks WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $2`,
+      params,
+    );
+  }
+
+  /** An owner's tasks that are still going, or (with `since`) every task changed after that time. */
+  listForStream(ownerId: string, since: Date | null): Promise<TaskEntity[]> {
+    return since
+      ? this.db.entities(TaskEntity, `SELECT * FROM tasks WHERE owner_id = $1 AND updated_at > $2 ORDER BY updated_at`, [
+          ownerId,
+          since,
+        ])
+      : this.db.entities(
+          TaskEntity,
+          `SELECT * FROM tasks WHERE owner_id = $1 AND NOT (state = ANY($2)) ORDER BY updated_at`,
+          [ownerId, END_STATES],
+        );
+  }
+}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import type { Offer, TaskKind, TaskOperation, TransferOptions } from '@ferry/contracts';
+import { Database } from '../database.service';
+import { GatewayRole, Rejection, TaskEntity, TransferEntity } from '../entities';
+
+export interface NewTransfer {
+  id: string;
+  ownerId: string;
+  sourceDriveId: string;
+  sourcePath: string;
+  sourceProviderId: string;
+  destinationDriveId: string;
+  destinationPath: string;
+  destinationProviderId: string;
+  options: TransferOptions;
+  userPublicKey: string;
+  triggerDeadlineSeconds: number;
+  kind: TaskKind;
+  label: string | null;
+  sourceLabel: string;
+  destinationLabel: string;
+}
+
+/**
+ * The negotiation side of the transfer aggregate (table transfers), plus the few writes that must
+ * change transfers and tasks together; those are single statements with data-modifying CTEs, and
+ * the task's state condition decides whether anything is written at all.
+ */
+@Injectable()
+export class TransferRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Inserts the transfer and its task (state NEGOTIATING) in one statement. Deadline from the DB clock. */
+  async create(t: NewTransfer): Promise<{ transfer: TransferEntity; task: TaskEntity }> {
+    const task = await this.db.entity(
+      TaskEntity,
+      `WITH tr AS (
+         INSERT INTO transfers (id, owner_id, source_drive_id, source_path, source_provider_id,
+           destination_drive_id, destination_path, destination_provider_id, options, user_public_key, trigger_deadline)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now() + make_interval(secs => $11))
+         RETURNING id, owner_id, source_provider_id, destination_provider_id)
+       INSERT INTO tasks (id, kind, owner_id, state, label, source_provider_id, destination_provider_id,
+         source_label, destination_label)
+       SELECT id, $12, owner_id, 'NEGOTIATING', $13, source_provider_id, destination_provider_id, $14, $15 FROM tr
+       RETURNING *`,
+      [
+        t.id,
+        t.ownerId,
+        t.sourceDriveId,
+        t.sourcePath,
+        t.sourceProviderId,
+        t.destinationDriveId,
+        t.destinationPath,
+        t.destinationProviderId,
+        JSON.stringify(t.options),
+        t.userPublicKey,
+        t.triggerDeadlineSeconds,
+        t.kind,
+        t.label,
+        t.sourceLabel,
+        t.destinationLabel,
+      ],
+    );
+    const transfer = await this.find(t.id);
+    return { transfer: transfer!, task: task! };
+  }
+
+  find(id: string): Promise<TransferEntity | null> {
+    return this.db.entity(TransferEntity, `SELECT * FROM transfers WHERE id = $1`, [id]);
+  }
+
+  /** NEGOTIATING -> AWAITING_TRIGGER with the offers stored; null when the task was no longer negotiating. */
+  recordOffers(id: string, offers: Offer[], mechanism: string, operations: TaskOperation[]): Promise<TaskEntity | null> {
+    return this.db.entity(
+      TaskEntity,
+      `WITH tk AS (
+         UPDATE tasks SET state = 'AWAITING_TRIGGER', mechanism = $3, operations = $4, updated_at = now()
+          WHERE id = $1 AND state = 'NEGOTIATING' RETURNING *),
+       tr AS (UPDATE transfers SET offers = $2, mechanism = $3 WHERE id IN (SELECT id FROM tk) RETURNING id)
+       SELECT * FROM tk`,
+      [id, JSON.stringify(offers), mechanism, operations],
+    );
+  }
+
+  /**
+   * NEGOTIATING -> REJECTED (a gateway refused) or FAILED (a gateway failed), with the gateways
+   * that already prepared queued for finalize 'failed'.
+   */
+  endNegotiation(
+    id: string,
+    state: 'REJECTED' | 'FAILED',
+    error: { code: string; message: string },
+    rejection: Rejection | null,
+    preparedRoles: GatewayRole[],
+  ): Promise<TaskEntity | null> {
+    return this.db.entity(
+      TaskEntity,
+      `WITH tk AS (
+         UPDATE tasks SET state = $2, error = $3, updated_at = now(), finished_at = now(),
+                cleanup_outcome = CASE WHEN cardinality($5::text[]) > 0 THEN 'failed' END, cleanup_roles = $5
+          WHERE id = $1 AND state = 'NEGOTIATING' RETURNING *),
+       tr AS (UPDATE transfers SET rejection = $4 WHERE id IN (SELECT id FROM tk) RETURNING id)
+       SELECT * FROM tk`,
+      [id, state, JSON.stringify(error), rejection ? JSON.stringify(rejection) : null, preparedRoles],
+    );
+  }
+
+  /** Records that the gateways accepted the researcher's triggers (first time only). */
+  async markTriggered(id: string): Promise<void> {
+    await this.db.rows(`UPDATE transfers SET triggered_at = COALESCE(triggered_at, now()) WHERE id = $1`, [id]);
+  }
+}

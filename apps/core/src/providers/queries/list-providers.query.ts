@@ -1,0 +1,4 @@
+import { Query } from '@nestjs/cqrs';
+import type { ProviderView } from '@ferry/contracts';
+
+export class ListProvidersQuery extends Query<ProviderView[]> {}

@@ -1,0 +1,79 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { DomainError, ErrorCode, normalizeDrivePath, TransferOptions, TransferView } from '@ferry/contracts';
+import { isBoxPublicKey } from '@ferry/crypto';
+import { randomUUID } from 'node:crypto';
+import { CORE_CONFIG, CoreConfig } from '../../config/core-config';
+import { DriveAccess } from '../../drives/drive-access.service';
+import { TaskEventsPublisher } from '../../events/task-events.publisher';
+import { TransferRepository } from '../../persistence/repositories';
+import { NegotiationRejected, NegotiationService } from '../negotiation.service';
+import { toTransferView } from '../transfer-view.mapper';
+import { CreateTransferCommand } from './create-transfer.command';
+
+/**
+ * POST /api/transfers: check the request (paths, key), authorize (READ source, WRITE destination,
+ * identity at both providers), record the transfer, negotiate with the gateways.
+ */
+@CommandHandler(CreateTransferCommand)
+export class CreateTransferHandler implements ICommandHandler<CreateTransferCommand> {
+  constructor(
+    @Inject(CORE_CONFIG) private readonly config: CoreConfig,
+    private readonly access: DriveAccess,
+    private readonly transfers: TransferRepository,
+    private readonly negotiation: NegotiationService,
+    private readonly events: TaskEventsPublisher,
+  ) {}
+
+  async execute({ user, request }: CreateTransferCommand): Promise<TransferView> {
+    const sourcePath = normalizeDrivePath(request.source.path, 'source path');
+    const destinationPath = normalizeDrivePath(request.destination.path, 'destination path');
+    if (!isBoxPublicKey(request.userPublicKey)) {
+      throw new DomainError('BAD_KEY', 'userPublicKey must be an X25519 public key: 32 bytes of base64');
+    }
+    const src = await this.access.require(user, request.source.driveId, 'READ', 'source drive');
+    const dst = await this.access.require(user, request.destination.driveId, 'WRITE', 'destination drive');
+    const srcIdentity = await this.access.identityAt(user, src.providerId);
+    const dstIdentity = await this.access.identityAt(user, dst.providerId);
+
+    const o = request.options ?? {};
+    const options: TransferOptions = {
+      verify: o.verify ?? 'size',
+      ...(o.mechanism ? { mechanism: o.mechanism } : {}),
+      ...(o.label ? { label: o.label } : {}),
+    };
+    const { transfer, task } = await this.transfers.create({
+      id: randomUUID(),
+      ownerId: user.id,
+      sourceDriveId: src.id,
+      sourcePath,
+      sourceProviderId: src.providerId,
+      destinationDriveId: dst.id,
+      destinationPath,
+      destinationProviderId: dst.providerId,
+      options,
+      userPublicKey: request.userPublicKey,
+      triggerDeadlineSeconds: this.config.triggerDeadlineSeconds,
+      kind: 'transfer',
+      label: options.label ?? null,
+      sourceLabel: `${src.id}:/${sourcePath}`,
+      destinationLabel: `${dst.id}:/${destinationPath}`,
+    });
+    this.events.changed(task);
+
+    const outcome = await this.negotiation.negotiate(transfer, {
+      source: { identity: srcIdentity, gatewayDrive: src.gatewayDrive },
+      destination: { identity: dstIdentity, gatewayDrive: dst.gatewayDrive },
+    });
+    if (outcome instanceof NegotiationRejected) {
+      // the REJECTED transfer stays retrievable under its id (details.transferId)
+      throw new DomainError(outcome.code as ErrorCode, `provider ${outcome.providerId} rejected the transfer: ${outcome.reason}`, {
+        transferId: transfer.id,
+        providerId: outcome.providerId,
+        reason: outcome.reason,
+      });
+    }
+    const stored = await this.transfers.find(transfer.id);
+    return toTransferView(stored!, outcome);
+  }
+}

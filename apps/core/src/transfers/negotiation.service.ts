@@ -1,0 +1,134 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainError, Offer, OfferSigned, PrepareRequest, PrepareResponse, TransferRole } from '@ferry/contracts';
+import { verifyObject } from '@ferry/crypto';
+import { TaskEventsPublisher } from '../events/task-events.publisher';
+import { GatewayClient } from '../gateway/gateway.client';
+import { ProviderRegistry, ResolvedProvider } from '../gateway/provider-registry.service';
+import type { GatewayRole, TaskEntity, TransferEntity } from '../persistence/entities';
+import { TransferRepository } from '../persistence/repositories';
+import { parsePrepareResponse } from './prepare-response.schema';
+
+/** Where each side of the transfer lives at its gateway, as the authorization step found it. */
+export interface NegotiationSides {
+  source: { identity: string; gatewayDrive: string };
+  destination: { identity: string; gatewayDrive: string };
+}
+
+/** A gateway refused; the task is REJECTED and the researcher gets this code and reason. */
+export class NegotiationRejected {
+  constructor(
+    readonly task: TaskEntity,
+    readonly providerId: string,
+    readonly code: string,
+    readonly reason: string,
+  ) {}
+}
+
+/**
+ * Steps 3-5 of the protocol: prepare at the source, then (when the source asks for it) at the
+ * destination with the source's public parameters, then store the offers (ciphertext only) and wait
+ * for the researcher's trigger. A rejection ends the task REJECTED; an unreachable or misbehaving
+ * gateway ends it FAILED. Gateways that already prepared are queued for finalize 'failed'.
+ */
+@Injectable()
+export class NegotiationService {
+  private readonly logger = new Logger(NegotiationService.name);
+
+  constructor(
+    private readonly client: GatewayClient,
+    private readonly registry: ProviderRegistry,
+    private readonly transfers: TransferRepository,
+    private readonly events: TaskEventsPublisher,
+  ) {}
+
+  async negotiate(x: TransferEntity, sides: NegotiationSides): Promise<TaskEntity | NegotiationRejected> {
+    const prepared: GatewayRole[] = [];
+    try {
+      const src = await this.registry.resolve(x.sourceProviderId);
+      const dst = await this.registry.resolve(x.destinationProviderId);
+      const base = {
+        transferId: x.id,
+        userPublicKey: x.userPublicKey,
+        options: x.options,
+        triggerDeadline: x.triggerDeadline.toISOString(),
+      };
+      const s = await this.prepare(src, {
+        ...base,
+        role: 'source',
+        identity: sides.source.identity,
+        drive: sides.source.gatewayDrive,
+        path: x.sourcePath,
+        peer: ProviderRegistry.peerDescriptor(dst),
+      });
+      if (!s.accepted) return this.reject(x, src.id, s.code, s.reason, prepared);
+      prepared.push('source');
+      const offers = [this.offer(x, 'source', src, s)];
+      if (s.needsPeer) {
+        const d = await this.prepare(dst, {
+          ...base,
+          role: 'destination',
+          identity: sides.destination.identity,
+          drive: sides.destination.gatewayDrive,
+          path: x.destinationPath,
+          peer: ProviderRegistry.peerDescriptor(src),
+          mechanism: s.mechanism,
+          peerPublicParams: s.publicParams,
+        });
+        if (!d.accepted) return this.reject(x, dst.id, d.code, d.reason, prepared);
+        prepared.push('destination');
+        if (d.mechanism !== s.mechanism) {
+          throw new DomainError('PROVIDER_ERROR', `provider ${dst.id} answered with mechanism ${d.mechanism}, the source chose ${s.mechanism}`);
+        }
+        offers.push(this.offer(x, 'destination', dst, d));
+      }
+      const task = await this.transfers.recordOffers(x.id, offers, s.mechanism, s.operations);
+      if (!task) throw new DomainError('INVALID_STATE', `transfer ${x.id} stopped negotiating meanwhile`);
+      this.events.changed(task);
+      return task;
+    } catch (e) {
+      const err = e instanceof DomainError ? e : new DomainError('INTERNAL', 'negotiation failed unexpectedly');
+      if (!(e instanceof DomainError)) this.logger.error(`negotiation of ${x.id}: ${(e as Error)?.stack ?? e}`);
+      const task = await this.transfers.endNegotiation(x.id, 'FAILED', { code: err.code, message: err.message }, null, prepared);
+      this.events.changed(task);
+      throw err instanceof DomainError ? new DomainError(err.code, err.message, { ...err.details, transferId: x.id }) : err;
+    }
+  }
+
+  private async prepare(gw: ResolvedProvider, req: PrepareRequest): Promise<PrepareResponse> {
+    return parsePrepareResponse(gw.id, await this.client.prepare(gw, req));
+  }
+
+  private async reject(x: TransferEntity, providerId: string, code: string, reason: string, prepared: GatewayRole[]) {
+    this.logger.log(`transfer ${x.id} rejected by ${providerId}: ${code}`);
+    const rejection = { providerId, code, reason };
+    const task = await this.transfers.endNegotiation(x.id, 'REJECTED', { code, message: reason }, rejection, prepared);
+    if (!task) throw new DomainError('INVALID_STATE', `transfer ${x.id} stopped negotiating meanwhile`);
+    this.events.changed(task);
+    return new NegotiationRejected(task, providerId, code, reason);
+  }
+
+  /** The offer relayed to the researcher; its signature is checked here too, so a key mismatch shows up early. */
+  private offer(x: TransferEntity, role: TransferRole, gw: ResolvedProvider, r: Extract<PrepareResponse, { accepted: true }>): Offer {
+    const signed: OfferSigned = {
+      transferId: x.id,
+      role,
+      providerId: gw.id,
+      mechanism: r.mechanism,
+      publicParams: r.publicParams,
+      sealed: r.sealed,
+      userPublicKey: x.userPublicKey,
+    };
+    if (!verifyObject(signed, r.signature, gw.signPublicKey)) {
+      throw new DomainError('PROVIDER_ERROR', `the ${role} offer of provider ${gw.id} is not signed by its registered key`);
+    }
+    return {
+      role,
+      providerId: gw.id,
+      gateway: { boxPublicKey: gw.boxPublicKey, signPublicKey: gw.signPublicKey },
+      mechanism: r.mechanism,
+      publicParams: r.publicParams,
+      sealed: r.sealed,
+      signature: r.signature,
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { DomainError, TransferView } from '@ferry/contracts';
+import { TaskRepository, TransferRepository } from '../../persistence/repositories';
+import { toTransferView } from '../transfer-view.mapper';
+import { GetTransferQuery } from './get-transfer.query';
+
+@QueryHandler(GetTransferQuery)
+export class GetTransferHandler implements IQueryHandler<GetTransferQuery> {
+  constructor(
+    private readonly transfers: TransferRepository,
+    private readonly tasks: TaskRepository,
+  ) {}
+
+  async execute({ user, transferId }: GetTransferQuery): Promise<TransferView> {
+    const task = await this.tasks.findOwned(transferId, user.id);
+    const x = task && (await this.transfers.find(transferId));
+    if (!task || !x) throw new DomainError('NOT_FOUND', `no transfer ${transferId}`);
+    return toTransferView(x, task);
+  }
+}
