@@ -57,9 +57,10 @@ describe('authorized_keys lines', () => {
   });
 
   it('builds sftp forced commands for both OpenSSH server flavours', () => {
-    expect(sftpCommand({ server: 'internal', startDir: '/data/in' })).toBe(`internal-sftp -d '/data/in'`);
+    expect(sftpCommand({ server: 'internal', startDir: '/data/in%' })).toBe('internal-sftp -d /data/in%%');
     expect(sftpCommand({ server: { sftpServerPath: '/usr/lib/openssh/sftp-server' }, readOnly: true, umask: '022' })).toBe(
       `'/usr/lib/openssh/sftp-server' -R -u 022`,
     );
+    expect(() => sftpCommand({ server: 'internal', startDir: '/data/my folder' })).toThrow(/spaces/);
   });
 });

@@ -91,7 +91,7 @@ export function buildFerryKeyLine(o: FerryKeyOptions): FerryKeyLine {
 export function parseFerryKeyLine(line: string): FerryKeyLine | null {
   const trimmed = line.trim();
   if (!trimmed || trimmed.startsWith('#')) return null;
-  const m = /\s(ssh-[a-z0-9-]+|ecdsa-[a-z0-9-]+|sk-[a-z0-9@.-]+)\s+([A-Za-z0-9+/]+={0,2})\s+ferry:([A-Za-z0-9._-]+):(\S+)$/.exec(trimmed);
+  const m = /(?:^|\s)(ssh-[a-z0-9-]+|ecdsa-[a-z0-9-]+|sk-[a-z0-9@.-]+)\s+([A-Za-z0-9+/]+={0,2})\s+(?:.*\s)?ferry:([A-Za-z0-9._-]+):(\S+)$/.exec(trimmed);
   if (!m) return null;
   const [, type, b64, transferId, marker] = m;
   let expiresAt = new Date(marker);

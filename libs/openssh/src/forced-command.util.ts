@@ -64,8 +64,17 @@ export interface SftpCommandOptions {
 }
 
 export function sftpCommand(o: SftpCommandOptions): string {
-  const args = [o.server === 'internal' ? 'internal-sftp' : shellQuote(absolute(o.server.sftpServerPath, 'sftp-server path'))];
-  if (o.startDir) args.push('-d', shellQuote(absolute(o.startDir, 'start folder')));
+  const internal = o.server === 'internal';
+  const args = [internal ? 'internal-sftp' : shellQuote(absolute((o.server as { sftpServerPath: string }).sftpServerPath, 'sftp-server path'))];
+  if (o.startDir) {
+    const dir = absolute(o.startDir, 'start folder');
+    if (internal) {
+      // sshd splits internal-sftp's arguments at spaces with no quoting at all, then expands %-tokens
+      // in -d (OpenSSH session.c); so: no whitespace or quotes, and '%' doubled
+      if (/[\s'"\\]/.test(dir)) throw new OpenSshError('BAD_OPTION', 'internal-sftp cannot start in a folder whose path has spaces, quotes or backslashes; use the sftp-server binary');
+      args.push('-d', dir.replace(/%/g, '%%'));
+    } else args.push('-d', shellQuote(dir));
+  }
   if (o.readOnly) args.push('-R');
   if (o.umask !== undefined) {
     if (!/^[0-7]{3,4}$/.test(o.umask)) throw new OpenSshError('BAD_OPTION', 'umask must be octal, e.g. 022');
