@@ -44,6 +44,8 @@ export class GlobusStandin {
   private failures: Array<Required<Omit<FailNextOptions, 'match'>> & { match?: RegExp }> = [];
   /** responses the fault switch produced, by status */
   readonly injected = new Map<number, number>();
+  /** every Transfer response by status ("401" -> n), injected ones included */
+  readonly statuses = new Map<number, number>();
 
   private constructor(settings: Partial<StandinSettings>) {
     this.reg = new StandinRegistry({ ...DEFAULT_SETTINGS, ...settings });
@@ -163,7 +165,10 @@ export class GlobusStandin {
   private async serve(service: 'auth' | 'transfer', req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const pathname = new URL(req.url ?? '/', 'http://x').pathname;
     const key = `${req.method} ${pathname.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, ':id')}`;
-    if (service === 'transfer') this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
+    if (service === 'transfer') {
+      this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
+      res.on('finish', () => this.statuses.set(res.statusCode, (this.statuses.get(res.statusCode) ?? 0) + 1));
+    }
     try {
       if (this.reg.settings.latencyMs > 0) await sleep(this.reg.settings.latencyMs);
       const f = this.failures.find((x) => x.service === service && x.count > 0 && (!x.match || x.match.test(`${req.method} ${pathname}`)));
