@@ -54,6 +54,17 @@ export class FakeCore {
     }
   }
 
+  /** Like waitFor, for an asynchronous condition (e.g. a status call). */
+  async until<T>(what: string, pred: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await pred();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** A call to a gateway signed with this core's key (or tampered with as the options say). */
   async call(
     baseUrl: string,
