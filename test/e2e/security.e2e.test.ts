@@ -2,7 +2,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomToken, seal } from '@ferry/crypto';
 import type { TransferView, TriggerRequest } from '@ferry/contracts';
-import { callGatewayAsCore, hashTree, listAll, makeSampleTree, ResearcherClient, Stack, startStack } from '../harness';
+import {
+  callGatewayAsCore,
+  gatewaySecretFiles,
+  hashTree,
+  listAll,
+  makeSampleTree,
+  privateKeysIn,
+  ResearcherClient,
+  SftpPeer,
+  Stack,
+  startStack,
+  trySftpLogin,
+} from '../harness';
 
 /**
  * What must NOT happen: transfers a policy forbids, by users without rights or accounts, out of the
@@ -152,23 +164,34 @@ describe('triggers', () => {
     await triggerAndExpectSuccess(one.transfer, one.request, path.join(stack.dirs.bInbox, 'other-1', 'samples'), path.join(stack.dirs.aData, 'samples'));
   });
 
-  it('a replayed trigger is refused by the core (409) and by the gateway after finalize', async () => {
+  it('a replayed trigger is refused by the core (409); straight at a gateway it re-activates nothing', async () => {
     const alice = stack.researcher('alice');
     fs.mkdirSync(path.join(stack.dirs.bInbox, 'replay'));
     const p = await alice.prepare('a-data:/samples', 'b-inbox:/replay');
+    const sourceKeys = privateKeysIn(gatewaySecretFiles(stack.dirs.aState));
+    expect(sourceKeys.length).toBeGreaterThan(0);
+    const peer = p.sealedParams.destination.forPeer as unknown as SftpPeer;
     await triggerAndExpectSuccess(p.transfer, p.request, path.join(stack.dirs.bInbox, 'replay', 'samples'), path.join(stack.dirs.aData, 'samples'));
 
     const err = await alice.error(alice.api.trigger(p.transfer.id, p.request));
     expect(err.status).toBe(409);
     expect(err.code).toBe('TRIGGER_REPLAYED');
-    // someone replaying straight at the gateway (with a valid core signature even) must not
-    // re-activate the revoked grant
+    // Someone replaying straight at the gateways, even with a valid core signature: the very same
+    // envelope may be acknowledged as an idempotent duplicate, a fresh one with the same token is a
+    // replay, and neither may bring the revoked grant back.
+    const urls = { source: `http://127.0.0.1:${stack.configs.a.listen.port}`, destination: `http://127.0.0.1:${stack.configs.b.listen.port}` };
     for (const t of p.request.triggers) {
-      const url = t.role === 'source' ? `http://127.0.0.1:${stack.configs.a.listen.port}` : `http://127.0.0.1:${stack.configs.b.listen.port}`;
-      const res = await callGatewayAsCore(url, stack.coreKey.secretKey, 'POST', `/transfers/${p.transfer.id}/trigger`, { role: t.role, envelope: t.envelope });
-      expect(res.status).toBeGreaterThanOrEqual(400);
-      expect(res.status).toBeLessThan(500);
+      const same = await callGatewayAsCore(urls[t.role], stack.coreKey.secretKey, 'POST', `/transfers/${p.transfer.id}/trigger`, { role: t.role, envelope: t.envelope });
+      if (same.status === 200) expect(same.body).toEqual({ accepted: true, duplicate: true });
+      else expect(same.status).toBeGreaterThanOrEqual(400);
+      const opened = p.opened.find((o) => o.offer.role === t.role)!;
+      const other = p.opened.find((o) => o.offer.role !== t.role)!;
+      const fresh = seal({ triggerToken: opened.params.triggerToken, peer: other.params.forPeer }, opened.offer.gateway.boxPublicKey, { transferId: p.transfer.id, role: t.role, purpose: 'trigger' });
+      const replay = await callGatewayAsCore(urls[t.role], stack.coreKey.secretKey, 'POST', `/transfers/${p.transfer.id}/trigger`, { role: t.role, envelope: fresh });
+      expect(replay.status).toBe(409);
+      expect(replay.body.error.code).toBe('TRIGGER_REPLAYED');
     }
+    for (const k of sourceKeys) expect(await trySftpLogin(peer, k)).toBe('denied');
     expect((await alice.api.task(p.transfer.id)).state).toBe('SUCCEEDED');
   });
 
