@@ -8,3 +8,4 @@ export * from './account.util';
 export * from './authorized-keys.manager';
 export * from './host-key.util';
 export * from './ssh-client.util';
+export * from './session-process.util';

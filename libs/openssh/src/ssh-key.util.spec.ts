@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { utils } from 'ssh2';
-import { canonicalPublicKey, fingerprintOf, generateEd25519KeyPair, normalizeFingerprint, parsePublicKey } from './ssh-key.util';
+import { canonicalPublicKey, fingerprintOf, generateEd25519KeyPair, normalizeFingerprint, parsePublicKey, publicKeyFromPrivate } from './ssh-key.util';
 
 describe('ssh key utilities', () => {
   let dir: string;
@@ -21,6 +21,12 @@ describe('ssh key utilities', () => {
     expect(kp.fingerprint).toBe(fp);
     expect(fingerprintOf(kp.publicKey)).toBe(fp);
     expect(kp.publicKey.endsWith(' ferry-test')).toBe(true);
+    expect(publicKeyFromPrivate(kp.privateKey)).toBe(canonicalPublicKey(kp.publicKey));
+    // and from a key ssh-keygen wrote
+    const other = path.join(dir, 'other');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other]);
+    expect(publicKeyFromPrivate(fs.readFileSync(other, 'utf8'))).toBe(canonicalPublicKey(fs.readFileSync(`${other}.pub`, 'utf8')));
+    expect(() => publicKeyFromPrivate('-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----')).toThrow();
   });
 
   it('produces a private key ssh2 can parse (for ssh2-based clients)', () => {

@@ -75,7 +75,7 @@ function encodeOpenSshPrivateKey(blob: Buffer, pub: Buffer, seed: Buffer, commen
  * or known_hosts without the host field. Throws OpenSshError BAD_KEY when it is not one.
  */
 export function parsePublicKey(line: unknown): ParsedPublicKey {
-  if (typeof line !== 'string' || line.length > 16384 || /[\0\r\n]/.test(line)) throw new OpenSshError('BAD_KEY', 'not an SSH public key line');
+  if (typeof line !== 'string' || line.length > 16384 || /[\0\r\n]/.test(line.trim())) throw new OpenSshError('BAD_KEY', 'not an SSH public key line');
   const [type, b64, ...rest] = line.trim().split(/\s+/);
   if (!type || !KNOWN_TYPES.has(type) || !b64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) {
     throw new OpenSshError('BAD_KEY', 'not an SSH public key line (expected "<type> <base64> [comment]")');
@@ -89,6 +89,33 @@ export function parsePublicKey(line: unknown): ParsedPublicKey {
     if (!key || key.value.length !== 32 || key.next !== blob.length) throw new OpenSshError('BAD_KEY', 'malformed ssh-ed25519 public key');
   }
   return { type, blob, comment: rest.join(' ') };
+}
+
+/**
+ * The public key ('type base64') inside an unencrypted OpenSSH private key, e.g. one read back from
+ * the SecretStore. Throws BAD_KEY for anything else (encrypted keys included).
+ */
+export function publicKeyFromPrivate(privateKey: string): string {
+  const m = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/.exec(privateKey);
+  if (!m) throw new OpenSshError('BAD_KEY', 'not an OpenSSH private key');
+  const body = Buffer.from(m[1].replace(/\s+/g, ''), 'base64');
+  const magic = Buffer.from('openssh-key-v1\0', 'latin1');
+  if (!body.subarray(0, magic.length).equals(magic)) throw new OpenSshError('BAD_KEY', 'not an OpenSSH private key');
+  let at = magic.length;
+  const fields: Buffer[] = [];
+  for (let i = 0; i < 3; i++) {
+    const f = readSshString(body, at);
+    if (!f) throw new OpenSshError('BAD_KEY', 'truncated OpenSSH private key');
+    fields.push(f.value);
+    at = f.next;
+  }
+  if (fields[0].toString() !== 'none') throw new OpenSshError('BAD_KEY', 'encrypted private keys are not supported');
+  if (at + 4 > body.length || body.readUInt32BE(at) !== 1) throw new OpenSshError('BAD_KEY', 'expected exactly one key');
+  const pub = readSshString(body, at + 4);
+  if (!pub) throw new OpenSshError('BAD_KEY', 'truncated OpenSSH private key');
+  const type = readSshString(pub.value, 0);
+  if (!type) throw new OpenSshError('BAD_KEY', 'malformed public key in private key');
+  return canonicalPublicKey(`${type.value.toString('latin1')} ${pub.value.toString('base64')}`);
 }
 
 /** 'type base64' without the comment: the form to compare keys by and to write into authorized_keys. */

@@ -1,0 +1,58 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { FileManifest } from '@ferry/contracts';
+import type { FinalizeResult } from '@ferry/plugin-sdk';
+import { hashFile } from '../source/source-tree.util';
+
+/**
+ * Checks what arrived in `destDir` against the source's manifest: the size of every file, or its
+ * sha256 when the manifest carries checksums. Every difference is listed (missing files with
+ * actual = null). Manifest paths come from the other site: one that is not a clean relative path
+ * is a mismatch, never a file we open.
+ */
+export async function verifyManifest(destDir: string, manifest: FileManifest): Promise<FinalizeResult> {
+  const checksum = manifest.verify === 'checksum';
+  const mismatches: NonNullable<FinalizeResult['mismatches']> = [];
+  for (const f of manifest.files) {
+    const expected = checksum ? (f.sha256 ?? '') : String(f.size);
+    const abs = confined(destDir, f.path);
+    if (!abs) {
+      mismatches.push({ path: String(f.path), expected, actual: null });
+      continue;
+    }
+    let st;
+    try {
+      st = await fs.lstat(abs);
+    } catch {
+      mismatches.push({ path: f.path, expected, actual: null });
+      continue;
+    }
+    if (!st.isFile()) {
+      mismatches.push({ path: f.path, expected, actual: null });
+      continue;
+    }
+    if (checksum) {
+      const got = await hashFile(abs);
+      if (got.sha256 !== f.sha256 || got.size !== f.size) mismatches.push({ path: f.path, expected, actual: got.sha256 });
+    } else if (st.size !== f.size) {
+      mismatches.push({ path: f.path, expected, actual: String(st.size) });
+    }
+  }
+  const n = manifest.files.length;
+  const how = checksum ? 'sha256' : 'size';
+  if (mismatches.length === 0) return { ok: true, message: `verified ${n} file(s) by ${how}` };
+  return {
+    ok: false,
+    mismatches,
+    message: `${mismatches.length} of ${n} file(s) differ from the source (${how}): ${mismatches
+      .slice(0, 3)
+      .map((m) => m.path)
+      .join(', ')}${mismatches.length > 3 ? ', …' : ''}`,
+  };
+}
+
+function confined(root: string, rel: unknown): string | null {
+  if (typeof rel !== 'string' || rel === '' || rel.includes('\0') || rel.includes('\\') || path.posix.isAbsolute(rel)) return null;
+  if (rel.split('/').some((s) => s === '' || s === '.' || s === '..')) return null;
+  return path.join(root, ...rel.split('/'));
+}
