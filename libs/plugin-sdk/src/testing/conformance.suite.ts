@@ -13,7 +13,7 @@ import {
   type TreeEntry,
   type TreeSpec,
 } from './fs-tree.util';
-import { PluginPair, type Role, type TestTransfer } from './plugin-pair';
+import { PluginPair, type PairSetup, type Role, type TestTransfer } from './plugin-pair';
 
 export interface ProbeContext {
   transferId: string;
@@ -44,6 +44,11 @@ export interface ConformanceOptions<O = unknown> {
   timeoutMs?: number;
   /** describe() title; default "conformance: <id>" */
   title?: string;
+  /**
+   * where the pairs live and which local account transfers act as (see PairSetup); a function is
+   * called when the pair starts (after the test file's own beforeAll, e.g. one that starts sshd)
+   */
+  pair?: PairSetup | (() => PairSetup);
 }
 
 const CREDENTIAL_KEY = /token|secret|password|credential|key|fingerprint|signature/i;
@@ -73,13 +78,14 @@ export function runConformanceSuite<O>(opts: ConformanceOptions<O>): void {
   const largeBytes = opts.largeFileBytes ?? 48 * 1024 * 1024;
   const forge = opts.forgePeer ?? defaultForgePeer;
   const forgedCode = opts.forgedCode ?? 'AUTH_FAILED';
+  const pairSetup = () => (typeof opts.pair === 'function' ? opts.pair() : opts.pair);
 
   describe(opts.title ?? `conformance: ${opts.definition.id}`, () => {
     let pair: PluginPair<O>;
     let sourceTree: Map<string, TreeEntry>;
 
     beforeAll(async () => {
-      pair = await PluginPair.start(opts.definition, opts.options);
+      pair = await PluginPair.start(opts.definition, opts.options, pairSetup());
       await writeTree(path.join(pair.source.driveRoot, 'project', 'data'), defaultTree());
       await writeRandomFile(path.join(pair.source.driveRoot, 'big', 'large.bin'), largeBytes);
       sourceTree = await readTree(path.join(pair.source.driveRoot, 'project', 'data'));
@@ -249,7 +255,7 @@ export function runConformanceSuite<O>(opts: ConformanceOptions<O>): void {
         expect((await single.finalize('succeeded')).destination?.ok).toBe(true);
 
         // a drive holding only the fixture: its root's contents land directly in DST
-        const rootOnly = await PluginPair.start(opts.definition, opts.options);
+        const rootOnly = await PluginPair.start(opts.definition, opts.options, pairSetup());
         try {
           await writeTree(rootOnly.source.driveRoot, defaultTree());
           const expected = await readTree(rootOnly.source.driveRoot);

@@ -10,6 +10,17 @@ import { TestTransferHandle } from './test-transfer.handle';
 
 export type Role = 'source' | 'destination';
 
+/**
+ * How a pair is laid out, for plugins that act as a real local account (OpenSSH-based ones write
+ * through sshd as the mapped account): transfers carry that account as their identity, the pair's
+ * folder is traversable (0755) and destination folders belong to the account. `baseDir` replaces
+ * os.tmpdir() as the parent (sshd's StrictModes and a 0700 temp folder both get in the way there).
+ */
+export interface PairSetup {
+  baseDir?: string;
+  account?: { name: string; uid: number; gid: number };
+}
+
 /** One simulated gateway: its context, its plugin instance and its drive folder. */
 export class TestGateway<O = unknown> {
   plugin!: MechanismPlugin;
@@ -70,14 +81,16 @@ export class PluginPair<O = unknown> {
     readonly root: string,
     definition: PluginDefinition<O>,
     options: (role: Role) => unknown,
+    readonly setup: PairSetup = {},
   ) {
     this.source = new TestGateway('source', definition, options('source'), path.join(root, 'source'));
     this.destination = new TestGateway('destination', definition, options('destination'), path.join(root, 'destination'));
   }
 
-  static async start<O>(definition: PluginDefinition<O>, options: (role: Role) => unknown = () => ({})): Promise<PluginPair<O>> {
-    const root = await fs.mkdtemp(path.join(os.tmpdir(), `ferry-${definition.id}-`));
-    const pair = new PluginPair(root, definition, options);
+  static async start<O>(definition: PluginDefinition<O>, options: (role: Role) => unknown = () => ({}), setup: PairSetup = {}): Promise<PluginPair<O>> {
+    const root = await fs.mkdtemp(path.join(setup.baseDir ?? os.tmpdir(), `ferry-${definition.id}-`));
+    if (setup.account) await fs.chmod(root, 0o755);
+    const pair = new PluginPair(root, definition, options, setup);
     await pair.source.start();
     await pair.destination.start();
     return pair;
@@ -103,7 +116,10 @@ export class PluginPair<O = unknown> {
     const destinationPath = args.destinationPath ?? `inbox-${id.slice(0, 8)}`;
     const dstLocal = path.join(this.destination.driveRoot, destinationPath);
     if (args.createDestination !== false) await fs.mkdir(dstLocal, { recursive: true });
-    const common = { id, options: args.options ?? {} };
+    const account = this.setup.account;
+    if (account && args.createDestination !== false) await fs.chown(dstLocal, account.uid, account.gid);
+    const identity = account ? { name: account.name, account: account.name, attributes: {} } : undefined;
+    const common = { id, options: args.options ?? {}, identity };
     const source = new TestTransferHandle({
       ...common,
       role: 'source',
