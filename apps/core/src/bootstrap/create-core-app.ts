@@ -20,6 +20,7 @@ export async function createCoreApp(config: CoreConfig): Promise<NestExpressAppl
   const keys = await loadCoreKeys(config.coreKeyFile);
   const app = await NestFactory.create<NestExpressApplication>(CoreModule.forRoot(config, keys), {
     bodyParser: false,
+    abortOnError: false,
     forceCloseConnections: true,
     logger: nestLogLevels(config.logLevel),
   });

@@ -1,18 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import { PGliteDriver } from 'typeorm-pglite';
 import type { CoreConfig } from '../config/core-config';
 import { CORE_ENTITIES } from './entities';
 import { CORE_MIGRATIONS } from './migrations';
+import { createPgliteDriver } from './pglite-driver.util';
+import { NestTypeOrmLogger } from './typeorm-logger';
 
 /**
  * TypeORM options for the core: a PostgreSQL server when DATABASE_URL is set, otherwise embedded
  * PGlite in <dataDir>/pglite. Same entities and the same hand-written migrations for both, run at
  * start; never synchronize.
  *
- * PGlite is one connection shared by the whole process (typeorm-pglite keeps a single instance),
- * so the repositories avoid multi-statement transactions at run time: every write is one statement
+ * PGlite is one connection (see pglite-driver.util.ts), so the repositories avoid multi-statement
+ * transactions at run time: every write is one statement
  * (data-modifying CTEs where two tables change together), which is atomic on both databases.
  */
 export function dataSourceOptions(config: CoreConfig): DataSourceOptions {
@@ -24,7 +25,8 @@ export function dataSourceOptions(config: CoreConfig): DataSourceOptions {
     migrationsTableName: 'core_migrations',
     synchronize: false,
     uuidExtension: 'pgcrypto' as const,
-    logging: ['error', 'warn', 'migration'] as ('error' | 'warn' | 'migration')[],
+    logger: new NestTypeOrmLogger(),
+    maxQueryExecutionTime: 2000,
   };
   if (config.databaseUrl) {
     return { ...common, url: config.databaseUrl, extra: { max: 10 } };
@@ -32,5 +34,5 @@ export function dataSourceOptions(config: CoreConfig): DataSourceOptions {
   const dir = path.join(config.dataDir, 'pglite');
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   fs.chmodSync(dir, 0o700);
-  return { ...common, driver: new PGliteDriver({ dataDir: dir }).driver };
+  return { ...common, driver: createPgliteDriver({ dataDir: dir }) };
 }

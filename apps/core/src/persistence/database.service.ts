@@ -17,7 +17,7 @@ export class Database {
   async rows<R extends ObjectLiteral = ObjectLiteral>(sql: string, params: unknown[] = []): Promise<R[]> {
     const qr = this.ds.createQueryRunner();
     try {
-      const result = await qr.query(sql, params, true);
+      const result = await qr.query(sql, params.map(toSqlParam), true);
       return (result.records ?? []) as R[];
     } finally {
       await qr.release();
@@ -47,6 +47,14 @@ export class Database {
         return { column: col.databaseName, value };
       });
   }
+}
+
+/**
+ * Dates go to the database as ISO text: both drivers accept it, and PGlite's own Date check fails
+ * for a Date made in another JS realm (jest runs tests in a vm context).
+ */
+function toSqlParam(v: unknown): unknown {
+  return Object.prototype.toString.call(v) === '[object Date]' ? (v as Date).toISOString() : v;
 }
 
 function mapRow<T extends ObjectLiteral>(meta: EntityMetadata, target: EntityClass<T>, row: ObjectLiteral): T {

@@ -39,8 +39,8 @@ export class CleanupGatewaysHandler implements ICommandHandler<CleanupGatewaysCo
     for (const role of inCleanupOrder(t.cleanupRoles)) {
       try {
         const gw = await this.registry.resolve(providerFor(t, role));
-        if (outcome === 'cancelled') await definite(this.client.control(gw, t.id, { action: 'cancel' }));
-        await definite(this.client.finalize(gw, t.id, { outcome, ...(t.error ? { reason: t.error.message } : {}) }));
+        if (outcome === 'cancelled') await definite(this.client.control(gw, t.id, { action: 'cancel', role }));
+        await definite(this.client.finalize(gw, t.id, { outcome, role, ...(t.error ? { reason: t.error.message } : {}) }));
         await this.tasks.ackCleanup(t.id, role);
       } catch (e) {
         pending = true;

@@ -51,11 +51,15 @@ export class FinalizeTransferHandler implements ICommandHandler<FinalizeTransfer
     let verdict: ReturnType<typeof verdictOf> = { ok: true };
     if (roles.includes('destination')) {
       const dst = await this.registry.resolve(x.destinationProviderId);
-      const r = await this.client.finalize(dst, t.id, { outcome: 'succeeded', ...(t.manifest ? { manifest: t.manifest } : {}) });
+      const r = await this.client.finalize(dst, t.id, {
+        outcome: 'succeeded',
+        role: 'destination',
+        ...(t.manifest ? { manifest: t.manifest } : {}),
+      });
       verdict = verdictOf(r as FinalizeResponse);
     }
     const src = await this.registry.resolve(x.sourceProviderId);
-    await this.client.finalize(src, t.id, verdict.ok ? { outcome: 'succeeded' } : { outcome: 'failed', reason: verdict.message });
+    await this.client.finalize(src, t.id, verdict.ok ? { outcome: 'succeeded', role: 'source' } : { outcome: 'failed', role: 'source', reason: verdict.message });
     const done = verdict.ok
       ? await this.tasks.transition(t.id, ['FINALIZING'], 'SUCCEEDED', {}, { leaseOwner: me })
       : await this.tasks.transition(t.id, ['FINALIZING'], 'FAILED', { error: { code: 'VERIFY_FAILED', message: verdict.message } }, { leaseOwner: me });

@@ -40,7 +40,7 @@ export class ControlTaskHandler implements ICommandHandler<ControlTaskCommand> {
 
     if (operation === 'cancel') return this.cancel(t);
     const src = await this.registry.resolve(t.sourceProviderId);
-    await this.client.control(src, t.id, { action: operation });
+    await this.client.control(src, t.id, { action: operation, role: 'source' });
     const moved = await this.tasks.transition(t.id, from, operation === 'pause' ? 'PAUSED' : 'RUNNING');
     this.events.changed(moved);
     return toTaskView(moved ?? (await this.tasks.find(t.id))!);

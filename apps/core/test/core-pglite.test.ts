@@ -1,0 +1,3 @@
+import { defineCoreTests } from './support/define-core-tests';
+
+defineCoreTests('pglite');

@@ -1,0 +1,199 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DataSource } from 'typeorm';
+import type { TransferView, TriggerPayload, SealedParams } from '@ferry/contracts';
+import { generateBoxKeyPair, generateSigningKeyPair, open, seal } from '@ferry/crypto';
+import { createCoreApp, loadCoreConfig } from '../../src';
+import { createDatabase } from '../../../../test/setup/postgres-server';
+import { GatewayCall, TestGateway } from './test-gateway';
+
+export type DbKind = 'pglite' | 'postgres';
+
+export const TOKENS = {
+  alice: 'alice-token-0123456789abcdef',
+  bob: 'bob-token-0123456789abcdef',
+  carol: 'carol-token-0123456789abcdef',
+};
+
+export interface ApiAnswer {
+  status: number;
+  body: any;
+}
+
+/** A core started in-process on its own database, two test gateways, and helpers to drive them. */
+export class CoreHarness {
+  readonly calls: GatewayCall[] = [];
+  readonly coreKeys = generateSigningKeyPair();
+  readonly gwA = new TestGateway('provider-a', () => this.coreKeys.publicKey, this.calls);
+  readonly gwB = new TestGateway('provider-b', () => this.coreKeys.publicKey, this.calls);
+  /** the researcher's key pair (the CLI or the browser would hold it) */
+  readonly researcher = generateBoxKeyPair();
+  app!: NestExpressApplication;
+  url = '';
+  dir = '';
+
+  constructor(readonly db: DbKind) {}
+
+  async start(): Promise<void> {
+    await this.gwA.start();
+    await this.gwB.start();
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `ferry-core-${this.db}-`));
+    const keyFile = path.join(this.dir, 'core-sign.key.json');
+    fs.writeFileSync(keyFile, JSON.stringify(this.coreKeys), { mode: 0o600 });
+    const seedFile = path.join(this.dir, 'seed.json');
+    fs.writeFileSync(seedFile, JSON.stringify(this.seed()));
+    const webDir = path.join(this.dir, 'web');
+    fs.mkdirSync(webDir);
+    fs.writeFileSync(path.join(webDir, 'index.html'), '<!doctype html><title>ferry</title>');
+    const env: Record<string, string> = {
+      FERRY_DATA_DIR: path.join(this.dir, 'data'),
+      FERRY_CORE_KEY_FILE: keyFile,
+      FERRY_SEED_FILE: seedFile,
+      FERRY_SWEEP_INTERVAL_MS: '100',
+      FERRY_WEB_DIR: webDir,
+      FERRY_MAX_BODY_BYTES: '16384',
+      FERRY_LOG_LEVEL: 'error',
+      FERRY_GATEWAY_TIMEOUT_MS: '5000',
+    };
+    if (this.db === 'postgres') {
+      const server = process.env.FERRY_TEST_PG_URL;
+      if (!server) throw new Error('FERRY_TEST_PG_URL is not set (jest globalSetup starts PostgreSQL)');
+      env.DATABASE_URL = await createDatabase(server, `core_${randomBytes(6).toString('hex')}`);
+    }
+    this.app = await createCoreApp(loadCoreConfig(env));
+    await this.app.listen(0, '127.0.0.1');
+    this.url = await this.app.getUrl();
+    this.url = this.url.replace('[::1]', '127.0.0.1');
+  }
+
+  async close(): Promise<void> {
+    await this.app?.close();
+    await this.gwA.stop();
+    await this.gwB.stop();
+    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  seed() {
+    return {
+      users: [
+        { name: 'alice', tokens: [TOKENS.alice] },
+        { name: 'bob', tokens: [TOKENS.bob] },
+        { name: 'carol', admin: true, tokens: [TOKENS.carol] },
+      ],
+      projects: [{ name: 'climate', members: ['bob'] }],
+      providers: [
+        // A is pinned; B's keys are fetched from its /.well-known/ferry-provider
+        { id: 'provider-a', name: 'Provider A', url: this.gwA.url, signPublicKey: this.gwA.sign.publicKey, boxPublicKey: this.gwA.box.publicKey },
+        { id: 'provider-b', name: 'Provider B', url: this.gwB.url },
+      ],
+      drives: [
+        {
+          id: 'a-data',
+          name: 'A data',
+          provider: 'provider-a',
+          gatewayDrive: 'data',
+          acl: [
+            { user: 'alice', permissions: ['READ', 'WRITE'] },
+            { project: 'climate', permissions: ['READ'] },
+            { user: 'carol', permissions: ['READ'] },
+          ],
+        },
+        {
+          id: 'b-inbox',
+          name: 'B inbox',
+          provider: 'provider-b',
+          gatewayDrive: 'inbox',
+          acl: [
+            { user: 'alice', permissions: ['WRITE'] },
+            { user: 'carol', permissions: ['ADMIN'] },
+          ],
+        },
+        { id: 'b-public', name: 'B public', provider: 'provider-b', gatewayDrive: 'public', acl: [{ user: 'bob', permissions: ['READ'] }] },
+      ],
+      identityMappings: [
+        { user: 'alice', provider: 'provider-a', identity: 'alice' },
+        { user: 'alice', provider: 'provider-b', identity: 'alice_b' },
+        { user: 'bob', provider: 'provider-a', identity: 'bob' },
+        { user: 'carol', provider: 'provider-a', identity: 'carol' },
+      ],
+    };
+  }
+
+  async api(token: string | null, method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
+    const res = await fetch(this.url + p, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON (e.g. HTML) */
+    }
+    return { status: res.status, body: parsed };
+  }
+
+  /** A transfer request alice may make: a-data/results -> b-inbox/incoming. */
+  transferRequest(over: Record<string, unknown> = {}) {
+    return {
+      source: { driveId: 'a-data', path: 'results/run-1' },
+      destination: { driveId: 'b-inbox', path: 'incoming' },
+      userPublicKey: this.researcher.publicKey,
+      options: { verify: 'size', label: 'test' },
+      ...over,
+    };
+  }
+
+  async createTransfer(token = TOKENS.alice, over: Record<string, unknown> = {}): Promise<TransferView> {
+    const r = await this.api(token, 'POST', '/api/transfers', this.transferRequest(over));
+    if (r.status !== 201) throw new Error(`create transfer: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body as TransferView;
+  }
+
+  /** What the researcher's client does: open both offers, seal one trigger per gateway. */
+  triggersFor(view: TransferView) {
+    const opened = view.offers.map((o) => ({
+      offer: o,
+      params: open<SealedParams>(o.sealed, this.researcher.secretKey, { transferId: view.id, role: o.role, purpose: 'params' }),
+    }));
+    return {
+      triggers: opened.map(({ offer, params }) => {
+        const other = opened.find((x) => x.offer.role !== offer.role);
+        const payload: TriggerPayload = { triggerToken: params.triggerToken, peer: other?.params.forPeer ?? {} };
+        return { role: offer.role as 'source' | 'destination', envelope: seal(payload, offer.gateway.boxPublicKey, { transferId: view.id, role: offer.role, purpose: 'trigger' }) };
+      }),
+    };
+  }
+
+  async startTransfer(token = TOKENS.alice): Promise<TransferView> {
+    const view = await this.createTransfer(token);
+    const r = await this.api(token, 'POST', `/api/transfers/${view.id}/trigger`, this.triggersFor(view));
+    if (r.status !== 200) throw new Error(`trigger: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body as TransferView;
+  }
+
+  /** Direct SQL for simulating what tests cannot wait for (a deadline passing, a crashed core). */
+  sql(query: string, params: unknown[] = []): Promise<unknown> {
+    return this.app.get(DataSource).query(query, params);
+  }
+
+  async task(id: string, token = TOKENS.alice) {
+    return (await this.api(token, 'GET', `/api/tasks/${id}`)).body;
+  }
+}
+
+/** Polls until `check` returns a value that is not undefined (no timing assertions: only a safety limit). */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, limitMs = 30_000): Promise<T> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
