@@ -4,6 +4,7 @@
  * up. TEST CODE ONLY. (The conformance kit in libs/plugin-sdk/src/testing covers the generic
  * contract; this harness is for the Globus-specific scenarios.)
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import type { FileManifest, PeerDescriptor, ProgressFigures, TransferOptions } from '@ferry/contracts';
@@ -206,14 +207,14 @@ export function writeSecretFile(dir: string, name: string, secret: string, mode 
   return f;
 }
 
-/** Every file under `root`, relative path -> content. */
-export function readTree(root: string): Record<string, Buffer> {
-  const out: Record<string, Buffer> = {};
+/** Every file under `root`: relative path -> sha256 of its bytes (jest compares big Buffers slowly). */
+export function readTree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
   const walk = (dir: string, rel: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(nodePath.join(dir, e.name), r);
-      else out[r] = fs.readFileSync(nodePath.join(dir, e.name));
+      else out[r] = createHash('sha256').update(fs.readFileSync(nodePath.join(dir, e.name))).digest('hex');
     }
   };
   walk(root, '');
