@@ -34,6 +34,8 @@ export class CoreHarness {
   app!: NestExpressApplication;
   url = '';
   dir = '';
+  private env: Record<string, string> = {};
+  private readonly replicas: NestExpressApplication[] = [];
 
   constructor(readonly db: DbKind) {}
 
@@ -63,13 +65,33 @@ export class CoreHarness {
       if (!server) throw new Error('FERRY_TEST_PG_URL is not set (jest globalSetup starts PostgreSQL)');
       env.DATABASE_URL = await createDatabase(server, `core_${randomBytes(6).toString('hex')}`);
     }
-    this.app = await createCoreApp(loadCoreConfig(env));
+    this.env = env;
+    await this.boot();
+  }
+
+  private async boot(): Promise<void> {
+    this.app = await createCoreApp(loadCoreConfig(this.env));
     await this.app.listen(0, '127.0.0.1');
     this.url = await this.app.getUrl();
-    this.url = this.url.replace('[::1]', '127.0.0.1');
+  }
+
+  /** Stops the core and starts it again on the same data (database, keys, seed). */
+  async restart(): Promise<void> {
+    await this.app.close();
+    await this.boot();
+  }
+
+  /** Another core process on the same database (PostgreSQL only): a second replica. */
+  async startReplica(): Promise<string> {
+    if (this.db !== 'postgres') throw new Error('replicas share a PostgreSQL server');
+    const app = await createCoreApp(loadCoreConfig({ ...this.env, FERRY_DATA_DIR: path.join(this.dir, `replica-${this.replicas.length}`) }));
+    await app.listen(0, '127.0.0.1');
+    this.replicas.push(app);
+    return app.getUrl();
   }
 
   async close(): Promise<void> {
+    for (const r of this.replicas) await r.close();
     await this.app?.close();
     await this.gwA.stop();
     await this.gwB.stop();
@@ -122,8 +144,8 @@ export class CoreHarness {
     };
   }
 
-  async api(token: string | null, method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
-    const res = await fetch(this.url + p, {
+  async api(token: string | null, method: string, p: string, body?: unknown, headers: Record<string, string> = {}, base = this.url): Promise<ApiAnswer> {
+    const res = await fetch(base + p, {
       method,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),

@@ -4,6 +4,7 @@ import { negotiationSuite } from '../suites/negotiation.suite';
 import { triggerSuite } from '../suites/trigger.suite';
 import { progressSuite } from '../suites/progress.suite';
 import { tasksSuite } from '../suites/tasks.suite';
+import { concurrencySuite } from '../suites/concurrency.suite';
 
 /**
  * The core's integration suite against one database kind: one core in-process with two test
@@ -27,4 +28,5 @@ export function defineCoreTests(db: DbKind): void {
   describe(`core on ${db}: trigger`, () => triggerSuite(get));
   describe(`core on ${db}: progress and finalize`, () => progressSuite(get));
   describe(`core on ${db}: tasks`, () => tasksSuite(get));
+  describe(`core on ${db}: concurrency`, () => concurrencySuite(get));
 }
