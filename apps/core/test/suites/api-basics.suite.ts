@@ -97,6 +97,18 @@ export function apiBasicsSuite(get: () => CoreHarness): void {
     expect(t.status).toBe(404);
   });
 
+  it('answers polling with ETags: an unchanged task is 304 Not Modified', async () => {
+    const h = get();
+    const view = await h.createTransfer();
+    const headers = { authorization: `Bearer ${TOKENS.alice}` };
+    const first = await fetch(`${h.url}/api/tasks/${view.id}`, { headers });
+    const etag = first.headers.get('etag');
+    expect(etag).toBeTruthy();
+    // an explicit cache-control, or fetch itself adds "no-cache", which forbids a 304
+    const again = await fetch(`${h.url}/api/tasks/${view.id}`, { headers: { ...headers, 'if-none-match': etag!, 'cache-control': 'max-age=0' } });
+    expect(again.status).toBe(304);
+  });
+
   it('publishes OpenAPI without a token', async () => {
     const r = await get().api(null, 'GET', '/api/docs-json');
     expect(r.status).toBe(200);
