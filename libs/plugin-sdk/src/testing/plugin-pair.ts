@@ -19,6 +19,11 @@ export type Role = 'source' | 'destination';
 export interface PairSetup {
   baseDir?: string;
   account?: { name: string; uid: number; gid: number };
+  /**
+   * Drive attributes for each side's drive (default {}), for plugins whose drives are bound to
+   * something beyond a folder, e.g. a Globus collection id registered for that drive root.
+   */
+  driveAttributes?: (role: Role, driveRoot: string) => Record<string, unknown> | Promise<Record<string, unknown>>;
 }
 
 /** One simulated gateway: its context, its plugin instance and its drive folder. */
@@ -123,14 +128,14 @@ export class PluginPair<O = unknown> {
     const source = new TestTransferHandle({
       ...common,
       role: 'source',
-      drive: { id: 'drive', root: this.source.driveRoot, attributes: {} },
+      drive: { id: 'drive', root: this.source.driveRoot, attributes: (await this.setup.driveAttributes?.('source', this.source.driveRoot)) ?? {} },
       path: args.sourcePath,
       localPath: path.join(this.source.driveRoot, args.sourcePath),
     });
     const destination = new TestTransferHandle({
       ...common,
       role: 'destination',
-      drive: { id: 'drive', root: this.destination.driveRoot, attributes: {} },
+      drive: { id: 'drive', root: this.destination.driveRoot, attributes: (await this.setup.driveAttributes?.('destination', this.destination.driveRoot)) ?? {} },
       path: destinationPath,
       localPath: dstLocal,
     });
