@@ -83,12 +83,17 @@ export interface StandinTask {
   task_id: string;
   /** submission order (request_time has only second resolution) */
   seq: number;
+  type: 'TRANSFER' | 'DELETE';
   owner: string;
   submission_id: string;
   label: string | null;
   source_endpoint_id: string;
-  destination_endpoint_id: string;
+  /** null for DELETE tasks */
+  destination_endpoint_id: string | null;
   items: TransferItem[];
+  /** DELETE tasks: collection paths to remove (recursive when `recursive`) */
+  deleteItems: string[];
+  recursive: boolean;
   sync_level: number | null;
   verify_checksum: boolean;
   encrypt_data: boolean;

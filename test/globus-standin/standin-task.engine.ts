@@ -81,6 +81,7 @@ export class StandinTaskEngine {
       t.events.push(makeEvent('STARTED', 'started'));
     }
     if (t.fault) return this.applyFault(t);
+    if (t.type === 'DELETE') return this.stepDelete(t);
     const problem = this.checkAccess(t) ?? (t.plan ? null : this.expand(t));
     if (problem) return this.retryOrFail(t, problem);
     if (t.deniedTicks > 0) {
@@ -91,6 +92,27 @@ export class StandinTaskEngine {
     t.nice_status_short_description = 'OK';
     this.copy(t, this.reg.settings.bytesPerTick);
     if (t.plan!.every((f) => f.done)) this.end(t, null);
+  }
+
+  /** A delete task removes its paths in one step, given rw on each. */
+  private stepDelete(t: StandinTask): void {
+    const coll = this.reg.collection(t.source_endpoint_id);
+    for (const p of t.deleteItems) {
+      if (!this.reg.allows(coll, t.owner, p, 'rw')) return this.retryOrFail(t, { code: 'PERMISSION_DENIED', description: `Permission denied deleting ${p} on ${coll.id}` });
+    }
+    for (const p of t.deleteItems) {
+      const local = this.reg.localPath(coll, p);
+      let st: fs.Stats | null = null;
+      try {
+        st = fs.lstatSync(local);
+      } catch {
+        continue; // already gone: Globus' ignore_missing behaviour
+      }
+      if (st.isDirectory() && !t.recursive) return this.end(t, { code: 'NOT_A_FILE', description: `${p} is a directory; set recursive` });
+      fs.rmSync(local, { recursive: true, force: true });
+      t.files_transferred++;
+    }
+    this.end(t, null);
   }
 
   private applyFault(t: StandinTask): void {
@@ -111,7 +133,7 @@ export class StandinTaskEngine {
   /** Permission on every source (read) and destination (write) path, checked at every step. */
   private checkAccess(t: StandinTask): { code: string; description: string } | null {
     const src = this.reg.collection(t.source_endpoint_id);
-    const dst = this.reg.collection(t.destination_endpoint_id);
+    const dst = this.reg.collection(t.destination_endpoint_id!);
     for (const it of t.items) {
       if (!this.reg.allows(src, t.owner, it.source_path, 'r')) {
         return { code: 'PERMISSION_DENIED', description: `Permission denied reading ${it.source_path} on ${src.id}` };
@@ -134,7 +156,7 @@ export class StandinTaskEngine {
   /** Expands the items into files (and empty folders); applies sync_level. */
   private expand(t: StandinTask): { code: string; description: string } | null {
     const src = this.reg.collection(t.source_endpoint_id);
-    const dst = this.reg.collection(t.destination_endpoint_id);
+    const dst = this.reg.collection(t.destination_endpoint_id!);
     const plan: PlannedFile[] = [];
     const dirs: string[] = [];
     for (const it of t.items) {

@@ -10,7 +10,7 @@ export function taskDocument(t: StandinTask): Record<string, unknown> {
   return {
     DATA_TYPE: 'task',
     task_id: t.task_id,
-    type: 'TRANSFER',
+    type: t.type,
     status: t.status,
     label: t.label,
     owner_id: t.owner,

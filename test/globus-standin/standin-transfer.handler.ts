@@ -15,6 +15,7 @@ type Route = { method: string; re: RegExp; run: (ctx: Ctx, m: RegExpExecArray) =
 const routes: Route[] = [
   { method: 'GET', re: /^\/v0\.10\/submission_id$/, run: submissionId },
   { method: 'POST', re: /^\/v0\.10\/transfer$/, run: submitTransfer },
+  { method: 'POST', re: /^\/v0\.10\/delete$/, run: submitDelete },
   { method: 'GET', re: /^\/v0\.10\/task_list$/, run: taskList },
   { method: 'GET', re: /^\/v0\.10\/task\/([^/]+)$/, run: (c, m) => [200, taskDocument(ownTask(c, m[1]))] },
   { method: 'GET', re: /^\/v0\.10\/task\/([^/]+)\/event_list$/, run: eventList },
@@ -72,17 +73,13 @@ async function submitTransfer(c: Ctx): Promise<[number, unknown]> {
     if (b[k] !== undefined && typeof b[k] !== 'boolean') bad(`${k} must be a boolean`);
   }
   if (b.label !== undefined && b.label !== null && (typeof b.label !== 'string' || b.label.length > 128)) bad('label must be a string of at most 128 characters');
-  const now = Date.now();
-  let deadline = now + 2 * 24 * 3600 * 1000;
+  let deadline = Date.now() + 2 * 24 * 3600 * 1000;
   if (b.deadline !== undefined && b.deadline !== null) {
     deadline = Date.parse(String(b.deadline));
     if (Number.isNaN(deadline)) bad(`Invalid deadline '${String(b.deadline)}'`);
   }
   const task: StandinTask = {
-    task_id: randomUUID(),
-    seq: c.reg.tasks.size,
-    owner: c.identity,
-    submission_id: sid as string,
+    ...newTask(c, sid as string, 'TRANSFER'),
     label: (b.label as string | undefined) ?? null,
     source_endpoint_id: src.id,
     destination_endpoint_id: dst.id,
@@ -91,6 +88,31 @@ async function submitTransfer(c: Ctx): Promise<[number, unknown]> {
     verify_checksum: (b.verify_checksum as boolean | undefined) ?? false,
     encrypt_data: (b.encrypt_data as boolean | undefined) ?? false,
     deadline: globusTime(deadline),
+  };
+  c.reg.tasks.set(task.task_id, task);
+  sub!.taskId = task.task_id;
+  return [202, transferResult('Accepted', task.task_id, task.submission_id, 'The transfer has been accepted and a task has been created and queued for execution')];
+}
+
+/** Fields every new task starts with. */
+function newTask(c: Ctx, submissionId: string, type: StandinTask['type']): StandinTask {
+  const now = Date.now();
+  return {
+    task_id: randomUUID(),
+    seq: c.reg.tasks.size,
+    type,
+    owner: c.identity,
+    submission_id: submissionId,
+    label: null,
+    source_endpoint_id: '',
+    destination_endpoint_id: null,
+    items: [],
+    deleteItems: [],
+    recursive: false,
+    sync_level: null,
+    verify_checksum: false,
+    encrypt_data: false,
+    deadline: globusTime(now + 2 * 24 * 3600 * 1000),
     status: 'ACTIVE',
     nice_status: 'Queued',
     nice_status_short_description: 'Queued',
@@ -114,9 +136,46 @@ async function submitTransfer(c: Ctx): Promise<[number, unknown]> {
     fault: null,
     inactive: false,
   };
+}
+
+/** POST /v0.10/delete: a DELETE task on one collection; Duplicate on a reused submission_id. */
+async function submitDelete(c: Ctx): Promise<[number, unknown]> {
+  const b = await readJson(c.req);
+  if (b.DATA_TYPE !== 'delete') bad(`DATA_TYPE must be 'delete', not '${String(b.DATA_TYPE)}'`);
+  const sid = b.submission_id;
+  const sub = typeof sid === 'string' ? c.reg.submissions.get(sid) : undefined;
+  if (!sub || sub.identityId !== c.identity) bad(`Invalid submission_id '${String(sid)}': get one from /submission_id`);
+  const reply = (code: string, taskId: string) => ({
+    DATA_TYPE: 'delete_result',
+    code,
+    task_id: taskId,
+    submission_id: sid,
+    request_id: requestId(),
+    resource: '/v0.10/delete',
+    message: code === 'Accepted' ? 'The delete has been accepted and a task has been created and queued for execution' : 'A delete with this submission_id was already submitted',
+  });
+  if (sub!.taskId) return [202, reply('Duplicate', sub!.taskId)];
+  const coll = c.reg.collection(str(b.endpoint, 'endpoint'));
+  c.reg.checkConsent(coll);
+  if (!Array.isArray(b.DATA) || b.DATA.length === 0) bad('DATA must be a non-empty list of delete_item');
+  const paths = (b.DATA as unknown[]).map((raw, i) => {
+    const it = (raw ?? {}) as Record<string, unknown>;
+    if (it.DATA_TYPE !== 'delete_item') bad(`DATA[${i}].DATA_TYPE must be 'delete_item'`);
+    const p = str(it.path, `DATA[${i}].path`);
+    if (normalizeCollectionPath(p) === '/') bad('refusing to delete the collection root');
+    return p;
+  });
+  if (b.recursive !== undefined && typeof b.recursive !== 'boolean') bad('recursive must be a boolean');
+  const task: StandinTask = {
+    ...newTask(c, sid as string, 'DELETE'),
+    label: typeof b.label === 'string' ? b.label : null,
+    source_endpoint_id: coll.id,
+    deleteItems: paths,
+    recursive: (b.recursive as boolean | undefined) ?? false,
+  };
   c.reg.tasks.set(task.task_id, task);
   sub!.taskId = task.task_id;
-  return [202, transferResult('Accepted', task.task_id, task.submission_id, 'The transfer has been accepted and a task has been created and queued for execution')];
+  return [202, reply('Accepted', task.task_id)];
 }
 
 function transferResult(code: 'Accepted' | 'Duplicate', taskId: string, sid: string, message: string) {
@@ -186,7 +245,7 @@ function taskList(c: Ctx): [number, unknown] {
   }
   const keep = (t: StandinTask) =>
     t.owner === c.identity &&
-    (!filters.has('type') || filters.get('type')!.has('TRANSFER')) &&
+    (!filters.has('type') || filters.get('type')!.has(t.type)) &&
     (!filters.has('status') || filters.get('status')!.has(t.status)) &&
     (!filters.has('task_id') || filters.get('task_id')!.has(t.task_id)) &&
     (!filters.has('label') || filters.get('label')!.has(t.label ?? ''));
