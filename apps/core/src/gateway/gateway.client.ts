@@ -116,6 +116,7 @@ export class GatewayClient {
       json = undefined;
     }
     if (res.ok) {
+      if (!text) return {} as T; // e.g. 204: nothing to read, nothing wrong
       if (json === undefined) {
         throw new DomainError('PROVIDER_UNAVAILABLE', `provider ${gw.id} answered ${method} ${url.pathname} with something that is not JSON`, {
           providerId: gw.id,
