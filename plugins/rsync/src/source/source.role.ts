@@ -6,6 +6,7 @@ import { parseDestinationPeer, type SourcePublicParams } from '../peer-params';
 import type { RsyncOptions } from '../rsync.options';
 import { secretNames } from '../secret-names';
 import { RsyncJob } from './rsync.job';
+import { endStrayRuns } from './stray-runs.util';
 
 /** Phases the source keeps in its state (what recover and a repeated trigger look at). */
 type SourcePhase = 'prepared' | 'running' | 'paused' | 'completed' | 'failed' | 'cancelled';
@@ -126,6 +127,8 @@ export class SourceRole {
     if (!(await this.ctx.secrets.get(secretNames.sshKey(t.id)))) {
       throw new MechanismError('INVALID_STATE', 'the transfer key is gone; the transfer cannot resume', 'fatal');
     }
+    const stray = await endStrayRuns(this.runDir(t));
+    if (stray.length > 0) this.ctx.logger.warn('ended rsync processes left by the previous gateway run', { transferId: t.id, processes: stray.length });
     this.startJob(t);
     this.ctx.logger.info('rsync transfer recovered after restart', { transferId: t.id });
   }
@@ -152,7 +155,13 @@ export class SourceRole {
 
   /** Deletes the private key and the run folder: nothing secret stays once the transfer is over. */
   private async release(t: TransferHandle): Promise<void> {
+    await endStrayRuns(this.runDir(t)); // an rsync a crashed gateway left behind must not go on sending
     await this.ctx.secrets.delete(secretNames.sshKey(t.id));
-    await fs.rm(path.join(this.ctx.gateway.dataDir, 'runs', t.id), { recursive: true, force: true });
+    await fs.rm(this.runDir(t), { recursive: true, force: true });
+  }
+
+  /** the folder of a run's key file and known_hosts (RsyncJob writes it) */
+  private runDir(t: TransferHandle): string {
+    return path.join(this.ctx.gateway.dataDir, 'runs', t.id);
   }
 }
