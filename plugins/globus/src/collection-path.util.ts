@@ -45,3 +45,16 @@ export function joinPath(dir: string, name: string): string {
 export function basename(p: string): string {
   return posix.basename(p);
 }
+
+/**
+ * When the gateway's drive also has a local `path` (the collection's storage mounted on this host,
+ * basePath ↔ drive.root), the local file of a collection path; otherwise undefined.
+ */
+export function localResolver(drive: DriveBinding, basePath: string): ((collectionPath: string) => string) | undefined {
+  if (!drive.root) return undefined;
+  return (p) => {
+    const rel = posix.relative(posix.join('/', basePath), posix.join('/', p));
+    if (rel.startsWith('..')) throw new MechanismError('BAD_PATH', `${p} is outside the drive`, 'fatal');
+    return rel ? `${drive.root.replace(/\/$/, '')}/${rel}` : drive.root;
+  };
+}

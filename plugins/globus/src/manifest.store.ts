@@ -1,4 +1,5 @@
-import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { FileManifest } from '@ferry/contracts';
 import { joinPath } from './collection-path.util';
@@ -36,20 +37,32 @@ export class ManifestStore {
 
   async loadOrBuild(
     transferId: string,
-    src: { collectionId: string; path: string; type: 'file' | 'dir'; isDriveRoot: boolean },
+    src: {
+      collectionId: string;
+      path: string;
+      type: 'file' | 'dir';
+      isDriveRoot: boolean;
+      /** where a collection path is on this host, when the collection's storage is mounted here */
+      localOf?: (collectionPath: string) => string;
+    },
     verify: FileManifest['verify'],
   ): Promise<ManifestSummary> {
     const existing = await this.load(transferId);
     if (existing) return existing;
-    const files: FileManifest['files'] = [];
+    const files: Array<FileManifest['files'][number] & { at: string }> = [];
     if (src.type === 'file') {
       const st = await this.client.stat(src.collectionId, src.path);
-      files.push({ path: path.posix.basename(src.path), size: st.size });
+      files.push({ path: path.posix.basename(src.path), size: st.size, at: src.path });
     } else {
       await this.walk(src.collectionId, src.path, src.isDriveRoot ? '' : path.posix.basename(src.path), files);
     }
+    // Globus checks checksums itself (verify_checksum); a sha256 in the manifest is only possible,
+    // and only added, when this gateway can read the collection's storage directly.
+    if (verify === 'checksum' && src.localOf) {
+      for (const f of files) f.sha256 = await sha256Of(src.localOf(f.at));
+    }
     const summary: ManifestSummary = {
-      manifest: { verify, files },
+      manifest: { verify, files: files.map(({ at: _at, ...f }) => f) },
       bytesTotal: files.reduce((n, f) => n + f.size, 0),
       filesTotal: files.length,
     };
@@ -62,11 +75,21 @@ export class ManifestStore {
     await fs.rm(this.file(transferId), { force: true });
   }
 
-  private async walk(collectionId: string, dir: string, rel: string, out: FileManifest['files']): Promise<void> {
+  private async walk(collectionId: string, dir: string, rel: string, out: Array<FileManifest['files'][number] & { at: string }>): Promise<void> {
     for (const e of await this.client.lsAll(collectionId, dir.endsWith('/') ? dir : `${dir}/`, this.lsPageSize)) {
       const childRel = rel ? `${rel}/${e.name}` : e.name;
       if (e.type === 'dir') await this.walk(collectionId, joinPath(dir, e.name), childRel, out);
-      else if (e.type === 'file') out.push({ path: childRel, size: e.size });
+      else if (e.type === 'file') out.push({ path: childRel, size: e.size, at: joinPath(dir, e.name) });
     }
   }
+}
+
+export function sha256Of(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(file, { highWaterMark: 1024 * 1024 })
+      .on('data', (c) => h.update(c))
+      .on('error', reject)
+      .on('end', () => resolve(h.digest('hex')));
+  });
 }

@@ -11,6 +11,8 @@ export const sourceParamsSchema = z.object({
   collectionId: z.string().min(1),
   path: z.string().startsWith('/'),
   type: z.enum(['file', 'dir']),
+  /** the source is its drive's root: its contents (not the folder itself) land in the destination */
+  isDriveRoot: z.boolean().default(false),
 });
 export type SourceParams = z.infer<typeof sourceParamsSchema>;
 

@@ -1,5 +1,5 @@
 import { MechanismError, type Preparation, type TransferHandle } from '@ferry/plugin-sdk';
-import { asDir, basename, collectionPath, globusDrive, joinPath } from './collection-path.util';
+import { asDir, basename, collectionPath, globusDrive, joinPath, localResolver } from './collection-path.util';
 import { GlobusApiError, toMechanismError } from './globus-api.error';
 import { SYNC_LEVELS } from './globus-options.schema';
 import type { GlobusDeps } from './globus.deps';
@@ -15,6 +15,8 @@ interface SourceState {
   peer?: DestinationParams;
   submissionId?: string;
   taskId?: string;
+  /** the Globus task's final status once the poller saw it end */
+  globusOutcome?: string;
 }
 
 /**
@@ -48,6 +50,7 @@ export class SourceSide {
       collectionId: drive.collectionId,
       path: sourcePath,
       type: itemType,
+      isDriveRoot: t.path === '',
     };
     const state: SourceState = { collectionId: drive.collectionId, sourcePath, itemType, isDriveRoot: t.path === '' };
     return { publicParams, forPeer: {}, state: { ...state } };
@@ -55,6 +58,7 @@ export class SourceSide {
 
   async trigger(t: TransferHandle, peerRaw: Record<string, unknown>): Promise<void> {
     const s = t.state as unknown as SourceState;
+    if (s.globusOutcome) return; // it has ended; a late repeated trigger changes nothing
     if (s.taskId) return this.follow(t, s.taskId); // a retried trigger: the task exists already
     const peer = parsePeer(destinationParamsSchema, peerRaw, "the destination's parameters");
     await t.saveState({ peer });
@@ -98,11 +102,7 @@ export class SourceSide {
         // persisted BEFORE submitting: whatever happens next, a retry reuses it (Globus: Duplicate)
         await t.saveState({ submissionId });
       }
-      const summary = await this.d.manifests.loadOrBuild(
-        t.id,
-        { collectionId: s.collectionId, path: s.sourcePath, type: s.itemType, isDriveRoot: s.isDriveRoot },
-        t.options.verify === 'checksum' ? 'checksum' : 'size',
-      );
+      const summary = await this.manifest(t);
       const result = await this.d.client.submitTransfer({
         DATA_TYPE: 'transfer',
         submission_id: submissionId,
@@ -128,14 +128,19 @@ export class SourceSide {
     }
   }
 
-  private async follow(t: TransferHandle, taskId: string): Promise<void> {
+  private manifest(t: TransferHandle) {
     const s = t.state as unknown as SourceState;
-    if (this.d.poller.isWatching(t.id)) return;
-    const summary = await this.d.manifests.loadOrBuild(
+    const drive = globusDrive(t.drive);
+    return this.d.manifests.loadOrBuild(
       t.id,
-      { collectionId: s.collectionId, path: s.sourcePath, type: s.itemType, isDriveRoot: s.isDriveRoot },
+      { collectionId: s.collectionId, path: s.sourcePath, type: s.itemType, isDriveRoot: s.isDriveRoot, localOf: localResolver(t.drive, drive.basePath) },
       t.options.verify === 'checksum' ? 'checksum' : 'size',
     );
+  }
+
+  private async follow(t: TransferHandle, taskId: string): Promise<void> {
+    if (this.d.poller.isWatching(t.id) || (t.state as unknown as SourceState).globusOutcome) return;
+    const summary = await this.manifest(t);
     this.d.poller.watch({
       taskId,
       handle: t,

@@ -157,6 +157,10 @@ export class GlobusTaskPoller {
     const outcome = outcomeOf(doc);
     if (outcome.kind === 'running') return;
     this.watched.delete(t.id);
+    // remembered with the transfer so that a late repeated trigger never reports the end twice
+    await t.saveState({ globusOutcome: doc.status }).catch((err: unknown) =>
+      this.log.warn('globus: could not record the task outcome', { transferId: t.id, error: (err as Error)?.message }),
+    );
     if (outcome.kind === 'succeeded') {
       try {
         const manifest = await e.manifest();

@@ -31,6 +31,23 @@ export class TransferApiClient {
     return this.http.request('POST', '/v0.10/transfer', { body: doc });
   }
 
+  /** A Globus delete task on one collection (submission id for idempotency, like transfers). */
+  async submitDelete(collectionId: string, paths: string[], label: string): Promise<string> {
+    const submissionId = await this.submissionId();
+    const r = await this.http.request<{ task_id: string }>('POST', '/v0.10/delete', {
+      body: {
+        DATA_TYPE: 'delete',
+        submission_id: submissionId,
+        endpoint: collectionId,
+        label,
+        recursive: true,
+        ignore_missing: true,
+        DATA: paths.map((path) => ({ DATA_TYPE: 'delete_item', path })),
+      },
+    });
+    return r.task_id;
+  }
+
   getTask(taskId: string, o?: RequestOptions): Promise<GlobusTaskDocument> {
     return this.http.request('GET', `/v0.10/task/${enc(taskId)}`, o);
   }
