@@ -11,6 +11,7 @@ import {
   writeRandomFile,
   writeTree,
   PluginPair,
+  TestTransferHandle,
   type PairSetup,
   type TestTransfer,
   type TreeSpec,
@@ -338,7 +339,7 @@ describe('rsync plugin with a real sshd', () => {
     fs.chmodSync(t.destination.localPath, 0o755);
     await expect(t.prepare()).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
     const src = await pair.source.plugin.prepareSource(t.source);
-    const ghost = new (t.destination.constructor as typeof t.destination)({
+    const ghost = new TestTransferHandle({
       id: `${t.id.slice(0, 8)}-ghost`,
       role: 'destination',
       drive: t.destination.drive,

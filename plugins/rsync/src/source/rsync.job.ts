@@ -33,6 +33,8 @@ export class RsyncJob {
   private child: ChildProcess | null = null;
   private stopReason: StopReason | null = null;
   private wake: (() => void) | null = null;
+  /** aborted by stop(): also interrupts hashing for the manifest, which can take a while */
+  private readonly stopping = new AbortController();
   readonly done: Promise<void>;
   private last = { bytesDone: 0, filesDone: 0 };
 
@@ -57,6 +59,7 @@ export class RsyncJob {
 
   async stop(reason: StopReason): Promise<void> {
     this.stopReason ??= reason;
+    this.stopping.abort();
     this.wake?.();
     const child = this.child;
     if (child && child.exitCode === null && child.signalCode === null) {
@@ -127,7 +130,7 @@ export class RsyncJob {
       if (result.code === 0) {
         const stats = parseStats(result.stdout);
         t.report({ message: 'verifying source files' });
-        const manifest = await buildManifest(await listSourceFiles(t.localPath, contents), t.options.verify === 'checksum' ? 'checksum' : 'size', t.signal);
+        const manifest = await buildManifest(await listSourceFiles(t.localPath, contents), t.options.verify === 'checksum' ? 'checksum' : 'size', this.stopping.signal);
         if (this.stopped) return;
         const final = totalsOf(manifest.files.map((f) => ({ rel: f.path, abs: '', size: f.size })));
         this.last = { bytesDone: final.bytes, filesDone: final.files };
