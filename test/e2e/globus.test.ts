@@ -150,3 +150,11 @@ it('a Globus PermissionDenied fault ends the task FAILED with the Globus message
     g.setBytesPerTick(512 * 1024);
   }
 }, 150_000);
+
+it('no client secret or Globus access token appears in the gateways\' or the core\'s logs', () => {
+  const logs = [stack.gatewayA.logFile, stack.gatewayB.logFile, stack.core.logFile].map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+  expect(logs).toContain('globus'); // the plugin did log
+  const tokens = [...g.reg.tokens.keys()];
+  expect(tokens.length).toBeGreaterThan(1);
+  for (const secret of [appA.secret, appB.secret, ...tokens]) expect(logs.includes(secret)).toBe(false);
+});
