@@ -93,7 +93,7 @@ it('a rejected transfer exits 3 with the code and the reason', async () => {
   fs.mkdirSync(path.join(stack.dirs.bInbox, 'back'), { recursive: true });
   fs.writeFileSync(path.join(stack.dirs.bInbox, 'back', 'x.txt'), 'x');
   const r = await ferry(['transfer', 'b-inbox:/back', 'a-data:/', '--wait']);
-  expect(r.code).not.toBe(0);
+  expect(r.code).toBe(3);
   expect(r.stderr).toMatch(/error REJECTED_BY_POLICY: /);
 });
 

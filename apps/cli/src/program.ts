@@ -65,7 +65,9 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
 
 function describeError(e: unknown): { code: string; message: string; hint?: string; exit: number } {
   if (e instanceof CliError) return { code: e.code, message: e.message, hint: e.hint ?? hintFor(e.code), exit: e.exitCode };
-  if (e instanceof ApiError || e instanceof NegotiationError) return { code: e.code, message: e.message, hint: hintFor(e.code), exit: 1 };
+  // a site saying no is how a transfer ends, like FAILED: same exit code as a waited transfer that did not succeed
+  const refused = e instanceof ApiError && (e.code === 'REJECTED_BY_POLICY' || e.code === 'NO_COMMON_MECHANISM');
+  if (e instanceof ApiError || e instanceof NegotiationError) return { code: e.code, message: e.message, hint: hintFor(e.code), exit: refused ? 3 : 1 };
   const err = e as Error;
   return { code: 'INTERNAL', message: err?.stack ?? String(e), hint: 'this is a bug in the ferry CLI', exit: 1 };
 }

@@ -70,6 +70,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
   for (const c of all) {
     c.onUnexpectedExit = (name, code, signal) => {
+      // Ctrl-C in a terminal reaches the whole process group: a child may see it before we do
+      if (signal === 'SIGINT') return void shutdown(0);
       say(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the demo`);
       void shutdown(1);
     };
