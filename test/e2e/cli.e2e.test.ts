@@ -81,6 +81,25 @@ it('transfer --wait --json moves the tree and exits 0; tasks, show and ls see it
   expect(JSON.parse(ls.stdout).entries.map((e: { name: string }) => e.name)).toEqual(expect.arrayContaining(['README.txt', 'unicode', 'nested']));
 }, 120_000);
 
+it('transfer without --wait prints the id; tasks watch follows every active task until it ends', async () => {
+  fs.mkdirSync(path.join(stack.dirs.bInbox, 'cli-watch'));
+  const started = await ferry(['transfer', 'a-data:/samples', 'b-inbox:/cli-watch']);
+  expect(started.code).toBe(0);
+  const id = started.stdout.trim();
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  const watched = await ferry(['tasks', 'watch', '--json']);
+  expect(watched.code).toBe(0);
+  const views = JSON.parse(watched.stdout) as Array<{ id: string; state: string }>;
+  // the transfer may have ended before watch started; then there was nothing active to follow
+  for (const v of views) expect(v.state).toBe('SUCCEEDED');
+  const one = await ferry(['tasks', 'watch', id, '--json']);
+  expect(one.code).toBe(0);
+  expect(JSON.parse(one.stdout)).toMatchObject({ id, state: 'SUCCEEDED' });
+  const cancel = await ferry(['tasks', 'cancel', id]);
+  expect(cancel.code).toBe(1);
+  expect(cancel.stderr).toMatch(/^error INVALID_STATE: /m);
+}, 120_000);
+
 it('transfer shows the progress bar on stderr without --json', async () => {
   fs.mkdirSync(path.join(stack.dirs.bInbox, 'cli-bar'));
   const r = await ferry(['transfer', 'a-data:/samples', 'b-inbox:/cli-bar', '--wait']);

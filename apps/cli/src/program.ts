@@ -19,7 +19,8 @@ export function buildProgram(ctx: CliContext): Command {
         '(~/.config/ferry/config.json). Key: `ferry keygen` (~/.config/ferry/key.json). FERRY_CONFIG_DIR moves both.',
     )
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .enablePositionalOptions();
   for (const c of [loginCommand, keygenCommand, drivesCommand, lsCommand, transferCommand, tasksCommand]) {
     program.addCommand(c(ctx));
   }

@@ -23,6 +23,8 @@ export function tasksCommand(ctx: CliContext): Command {
     .addOption(new Option('--kind <kind>', 'only transfers or tunnels').choices(['transfer', 'tunnel']))
     .option('--all', 'include tasks that ended more than 24 hours ago')
     .option('--json', 'print the task list as JSON')
+    // `tasks watch --json` must give --json to watch, not to the list
+    .enablePositionalOptions()
     .action(async (o: ListOpts) => listTasks(ctx, o));
 
   tasks
