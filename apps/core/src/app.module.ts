@@ -29,6 +29,7 @@ import { ControlTaskHandler } from './tasks/commands/control-task.handler';
 import { GetTaskHandler } from './tasks/queries/get-task.handler';
 import { ListTasksHandler } from './tasks/queries/list-tasks.handler';
 import { TaskEventsController } from './tasks/task-events.controller';
+import { TaskLeases } from './tasks/task-leases.service';
 import { TaskStreamHub } from './tasks/task-stream.hub';
 import { TaskController } from './tasks/task.controller';
 import { CreateTransferHandler } from './transfers/commands/create-transfer.handler';
@@ -78,6 +79,7 @@ export class CoreModule {
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         { provide: APP_PIPE, useValue: validationPipe },
         CoreInstance,
+        TaskLeases,
         GatewayClient,
         ProviderRegistry,
         DriveAccess,

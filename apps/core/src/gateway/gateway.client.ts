@@ -15,7 +15,7 @@ import {
   WELL_KNOWN_PROVIDER_PATH,
 } from '@ferry/contracts';
 import { signRequest } from '@ferry/crypto';
-import { CORE_CONFIG, CoreConfig } from '../config/core-config';
+import { CoreInstance } from '../config/core-instance';
 import { CORE_KEYS, CoreKeys } from '../config/core-keys';
 
 /** Where a gateway lives; enough to call it. */
@@ -44,7 +44,7 @@ const PASS_THROUGH = new Set<ErrorCode>([
 
 /**
  * Every call from the core to a gateway: JSON, signed with the core's key (keyId 'core'), with a
- * timeout. Network failures become PROVIDER_UNAVAILABLE; error answers become the gateway's own
+ * timeout per kind of call (CoreInstance.timeouts). Network failures become PROVIDER_UNAVAILABLE; error answers become the gateway's own
  * code where the researcher can act on it, else PROVIDER_ERROR.
  */
 @Injectable()
@@ -52,7 +52,7 @@ export class GatewayClient {
   private readonly logger = new Logger(GatewayClient.name);
 
   constructor(
-    @Inject(CORE_CONFIG) private readonly config: CoreConfig,
+    private readonly instance: CoreInstance,
     @Inject(CORE_KEYS) private readonly keys: CoreKeys,
   ) {}
 
@@ -65,11 +65,13 @@ export class GatewayClient {
   }
 
   control(gw: GatewayAddress, transferId: string, req: ControlRequest): Promise<unknown> {
-    return this.call(gw, 'POST', `${GATEWAY_API_PREFIX}/transfers/${encodeURIComponent(transferId)}/control`, req);
+    const path = `${GATEWAY_API_PREFIX}/transfers/${encodeURIComponent(transferId)}/control`;
+    return this.call(gw, 'POST', path, req, { timeoutMs: this.instance.timeouts.control });
   }
 
   finalize(gw: GatewayAddress, transferId: string, req: FinalizeRequest): Promise<FinalizeResponse> {
-    return this.call(gw, 'POST', `${GATEWAY_API_PREFIX}/transfers/${encodeURIComponent(transferId)}/finalize`, req);
+    const path = `${GATEWAY_API_PREFIX}/transfers/${encodeURIComponent(transferId)}/finalize`;
+    return this.call(gw, 'POST', path, req, { timeoutMs: this.instance.timeouts.finalize });
   }
 
   browse(gw: GatewayAddress, req: BrowseRequest): Promise<unknown> {
@@ -78,15 +80,21 @@ export class GatewayClient {
 
   /** The gateway's public descriptor (unsigned; its keys are checked by the registry). */
   descriptor(gw: GatewayAddress): Promise<unknown> {
-    return this.call(gw, 'GET', WELL_KNOWN_PROVIDER_PATH, undefined, false);
+    return this.call(gw, 'GET', WELL_KNOWN_PROVIDER_PATH, undefined, { sign: false });
   }
 
-  private async call<T>(gw: GatewayAddress, method: 'GET' | 'POST', path: string, payload: unknown, sign = true): Promise<T> {
+  private async call<T>(
+    gw: GatewayAddress,
+    method: 'GET' | 'POST',
+    path: string,
+    payload: unknown,
+    opts: { sign?: boolean; timeoutMs?: number } = {},
+  ): Promise<T> {
     const url = new URL(path.replace(/^\//, ''), gw.url.endsWith('/') ? gw.url : `${gw.url}/`);
     const body = payload === undefined ? '' : JSON.stringify(payload);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (payload !== undefined) headers['content-type'] = 'application/json';
-    if (sign) {
+    if (opts.sign !== false) {
       Object.assign(
         headers,
         signRequest({ method, path: url.pathname + url.search, body, keyId: 'core', signSecretKey: this.keys.secretKey }),
@@ -99,7 +107,7 @@ export class GatewayClient {
         method,
         headers,
         body: payload === undefined ? undefined : body,
-        signal: AbortSignal.timeout(this.config.gatewayTimeoutMs),
+        signal: AbortSignal.timeout(opts.timeoutMs ?? this.instance.timeouts.call),
       });
       text = await res.text();
     } catch (e) {

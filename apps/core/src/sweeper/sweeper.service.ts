@@ -56,8 +56,8 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
       this.events.changed(t);
     }
     const me = this.instance.id;
-    const finalizing = await this.tasks.claimStuckFinalizing(me, this.instance.leaseMs(3), BATCH);
-    const cleanups = await this.tasks.claimPendingCleanup(me, this.instance.leaseMs(4), BATCH);
+    const finalizing = await this.tasks.claimStuckFinalizing(me, this.instance.leaseMs, BATCH);
+    const cleanups = await this.tasks.claimPendingCleanup(me, this.instance.leaseMs, BATCH);
     await Promise.all([
       ...finalizing.map((t) => this.commands.execute(new FinalizeTransferCommand(t.id, t))),
       ...cleanups.map((t) => this.commands.execute(new CleanupGatewaysCommand(t.id, t))),

@@ -5,6 +5,7 @@ import { CoreInstance } from '../../config/core-instance';
 import { GatewayClient } from '../../gateway/gateway.client';
 import { ProviderRegistry } from '../../gateway/provider-registry.service';
 import { TaskRepository } from '../../persistence/repositories';
+import { TaskLeases } from '../../tasks/task-leases.service';
 import { inCleanupOrder, providerFor } from '../task-gateways.util';
 import { CleanupGatewaysCommand } from './cleanup-gateways.command';
 
@@ -28,25 +29,29 @@ export class CleanupGatewaysHandler implements ICommandHandler<CleanupGatewaysCo
     private readonly registry: ProviderRegistry,
     private readonly client: GatewayClient,
     private readonly instance: CoreInstance,
+    private readonly leases: TaskLeases,
   ) {}
 
   async execute({ taskId, claimed }: CleanupGatewaysCommand): Promise<void> {
     const me = this.instance.id;
-    const t = claimed ?? (await this.tasks.claimForCleanup(taskId, me, this.instance.leaseMs(4)));
+    const t = claimed ?? (await this.tasks.claimForCleanup(taskId, me, this.instance.leaseMs));
     if (!t || !t.cleanupOutcome) return;
     const outcome = t.cleanupOutcome;
-    let pending = false;
-    for (const role of inCleanupOrder(t.cleanupRoles)) {
-      try {
-        const gw = await this.registry.resolve(providerFor(t, role));
-        if (outcome === 'cancelled') await definite(this.client.control(gw, t.id, { action: 'cancel', role }));
-        await definite(this.client.finalize(gw, t.id, { outcome, role, ...(t.error ? { reason: t.error.message } : {}) }));
-        await this.tasks.ackCleanup(t.id, role);
-      } catch (e) {
-        pending = true;
-        this.logger.warn(`task ${t.id}: could not finalize '${outcome}' at the ${role} gateway: ${(e as Error).message}`);
+    const pending = await this.leases.hold(t.id, async () => {
+      let left = false;
+      for (const role of inCleanupOrder(t.cleanupRoles)) {
+        try {
+          const gw = await this.registry.resolve(providerFor(t, role));
+          if (outcome === 'cancelled') await definite(this.client.control(gw, t.id, { action: 'cancel', role }));
+          await definite(this.client.finalize(gw, t.id, { outcome, role, ...(t.error ? { reason: t.error.message } : {}) }));
+          await this.tasks.ackCleanup(t.id, role);
+        } catch (e) {
+          left = true;
+          this.logger.warn(`task ${t.id}: could not finalize '${outcome}' at the ${role} gateway: ${(e as Error).message}`);
+        }
       }
-    }
+      return left;
+    });
     if (pending && t.cleanupAttempts >= MAX_ATTEMPTS) {
       this.logger.error(`task ${t.id}: giving up telling gateways '${outcome}' after ${t.cleanupAttempts} attempts`);
       await this.tasks.clearCleanup(t.id);

@@ -7,6 +7,7 @@ import { GatewayClient } from '../../gateway/gateway.client';
 import { ProviderRegistry } from '../../gateway/provider-registry.service';
 import type { TaskEntity } from '../../persistence/entities';
 import { TaskRepository, TransferRepository } from '../../persistence/repositories';
+import { TaskLeases } from '../../tasks/task-leases.service';
 import { verdictOf } from '../finalize-response.util';
 import { offeredRoles } from '../task-gateways.util';
 import { FinalizeTransferCommand } from './finalize-transfer.command';
@@ -30,15 +31,16 @@ export class FinalizeTransferHandler implements ICommandHandler<FinalizeTransfer
     private readonly registry: ProviderRegistry,
     private readonly client: GatewayClient,
     private readonly instance: CoreInstance,
+    private readonly leases: TaskLeases,
     private readonly events: TaskEventsPublisher,
   ) {}
 
   async execute({ taskId, claimed }: FinalizeTransferCommand): Promise<void> {
     const me = this.instance.id;
-    const t = claimed ?? (await this.tasks.claim(taskId, ['FINALIZING'], me, this.instance.leaseMs(3)));
+    const t = claimed ?? (await this.tasks.claim(taskId, ['FINALIZING'], me, this.instance.leaseMs));
     if (!t) return;
     try {
-      await this.finalize(t, me);
+      await this.leases.hold(t.id, () => this.finalize(t, me));
     } catch (e) {
       await this.failedAttempt(t, me, e);
     }

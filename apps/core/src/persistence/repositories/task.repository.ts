@@ -133,6 +133,16 @@ export class TaskRepository {
     );
   }
 
+  /** Extends a lease this owner still holds; false when it was lost. */
+  async renewLease(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    const r = await this.db.rows(
+      `UPDATE tasks SET lease_until = now() + make_interval(secs => $3::double precision / 1000)
+        WHERE id = $1 AND lease_owner = $2 RETURNING id`,
+      [id, owner, leaseMs],
+    );
+    return r.length === 1;
+  }
+
   /** Gives the lease back early (or pushes it out by `backoffMs`, so no sweeper retries before then). */
   async release(id: string, owner: string, backoffMs = 0): Promise<void> {
     await this.db.rows(

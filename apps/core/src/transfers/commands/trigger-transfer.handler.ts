@@ -7,6 +7,7 @@ import { GatewayClient } from '../../gateway/gateway.client';
 import { ProviderRegistry } from '../../gateway/provider-registry.service';
 import type { TaskEntity, TransferEntity } from '../../persistence/entities';
 import { TaskRepository, TransferRepository } from '../../persistence/repositories';
+import { TaskLeases } from '../../tasks/task-leases.service';
 import { toTransferView } from '../transfer-view.mapper';
 import { TriggerTransferCommand } from './trigger-transfer.command';
 
@@ -30,6 +31,7 @@ export class TriggerTransferHandler implements ICommandHandler<TriggerTransferCo
     private readonly registry: ProviderRegistry,
     private readonly client: GatewayClient,
     private readonly instance: CoreInstance,
+    private readonly leases: TaskLeases,
     private readonly events: TaskEventsPublisher,
   ) {}
 
@@ -40,13 +42,15 @@ export class TriggerTransferHandler implements ICommandHandler<TriggerTransferCo
     const triggers = this.matchTriggers(x, request);
     const me = this.instance.id;
 
-    const claimed = await this.tasks.claimForTrigger(x.id, me, this.instance.leaseMs(triggers.length));
+    const claimed = await this.tasks.claimForTrigger(x.id, me, this.instance.leaseMs);
     if (!claimed) throw await this.whyNot(x);
     try {
-      for (const t of triggers) {
-        const gw = await this.registry.resolve(t.role === 'source' ? x.sourceProviderId : x.destinationProviderId);
-        await this.client.trigger(gw, x.id, { role: t.role, envelope: t.envelope });
-      }
+      await this.leases.hold(x.id, async () => {
+        for (const t of triggers) {
+          const gw = await this.registry.resolve(t.role === 'source' ? x.sourceProviderId : x.destinationProviderId);
+          await this.client.trigger(gw, x.id, { role: t.role, envelope: t.envelope });
+        }
+      });
     } catch (e) {
       await this.tasks.release(x.id, me);
       throw e;
