@@ -133,6 +133,7 @@ export class ProgressReporter {
     if (!this.dirty || this.closed || this.sending) return;
     this.sending = true;
     this.dirty = false;
+    const wasUrgent = this.urgent;
     this.urgent = false;
     const snapshot = this.state;
     const events = this.events.splice(0);
@@ -148,6 +149,8 @@ export class ProgressReporter {
       if (this.deps.isRetryable(e) && !this.closed) {
         this.events.unshift(...events);
         this.dirty = true;
+        // an undelivered phase change stays urgent: it waits for the backoff, not the interval
+        this.urgent ||= wasUrgent;
         this.failures++;
         this.backoffUntil = this.now() + (this.deps.backoffMs ?? defaultBackoff)(this.failures);
         if (this.failures === 1 || this.failures % 20 === 0) {
