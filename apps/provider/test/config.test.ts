@@ -95,6 +95,15 @@ describe('gateway configuration', () => {
     );
   });
 
+  it('still checks packages and folders when the schema fails', () => {
+    const problems = problemsOf({ ...base(), listen: { port: 'x' }, drives: [{ id: 'd', path: './nope' }], plugins: [{ package: '@ferry/plugin-nope' }] });
+    expect(problems).toEqual([
+      'listen.port: Expected number, received string',
+      "plugins[0].package: cannot load '@ferry/plugin-nope': install it with npm install @ferry/plugin-nope",
+      `drives[0].path: folder '${path.join(dir, 'nope')}' does not exist`,
+    ]);
+  });
+
   it('says when the file is not JSON, or a package is not a plugin', () => {
     expect(problemsOf('{ "id": ')[0]).toMatch(/^the config file is not valid JSON: /);
     fs.writeFileSync(path.join(dir, 'not-a-plugin.js'), 'module.exports = { hello: 1 };');

@@ -28,6 +28,9 @@ describe.each<DbKind>(['pglite', 'postgres'])('a transfer between two gateways (
     expect(offer.operations).toEqual(['pause', 'resume', 'cancel']);
     expect(n.sealedA.info).toEqual({ agreement: 'DUA-1' });
 
+    // the plugin's TransferDirectory knows the transfer it is being triggered for
+    expect(fixtureLog.directory.find((d) => d.asked === id)).toEqual({ asked: id, got: { id, role: 'destination' }, active: expect.arrayContaining([id]) });
+
     const done = await w.completed(id);
     expect(done.phase).toBe('completed');
     expect(done.manifest?.files.map((f) => f.path).sort()).toEqual(['run1/a.txt', 'run1/sub/b.bin']);

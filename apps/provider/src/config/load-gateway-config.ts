@@ -20,7 +20,10 @@ export function loadGatewayConfig(input: string | RawGatewayConfig, baseDir?: st
   const raw = typeof input === 'string' ? readJson(source) : input;
 
   const parsed = gatewayConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new GatewayConfigError(source, parsed.error.issues.map((i) => formatIssue(i)));
+  if (!parsed.success) {
+    // still check the parts that are well-formed, so the operator sees every problem at once
+    throw new GatewayConfigError(source, [...parsed.error.issues.map((i) => formatIssue(i)), ...checkWellFormedParts(raw, dir)]);
+  }
   const cfg = parsed.data;
   const problems: string[] = [];
   const abs = (p: string) => path.resolve(dir, p);
@@ -40,6 +43,28 @@ export function loadGatewayConfig(input: string | RawGatewayConfig, baseDir?: st
     identities: cfg.identities.map((i) => ({ name: i.name, account: i.account ?? i.name, attributes: i.attributes })),
     plugins,
   };
+}
+
+/** Folder and package checks on a config that failed the schema, for the entries that have the right shape. */
+function checkWellFormedParts(raw: unknown, dir: string): string[] {
+  const problems: string[] = [];
+  const r = (raw ?? {}) as { drives?: unknown; plugins?: unknown };
+  if (Array.isArray(r.plugins)) {
+    r.plugins.forEach((p: { package?: unknown }, i) => {
+      if (typeof p?.package !== 'string' || p.package === '') return;
+      const loaded = loadPluginDefinition(p.package, dir);
+      if ('problem' in loaded) problems.push(`plugins[${i}].package: ${loaded.problem}`);
+    });
+  }
+  if (Array.isArray(r.drives)) {
+    r.drives.forEach((d: { path?: unknown }, i) => {
+      if (typeof d?.path !== 'string' || d.path === '') return;
+      const folder = path.resolve(dir, d.path);
+      if (!fs.existsSync(folder)) problems.push(`drives[${i}].path: folder '${folder}' does not exist`);
+      else if (!fs.statSync(folder).isDirectory()) problems.push(`drives[${i}].path: '${folder}' is not a folder`);
+    });
+  }
+  return problems;
 }
 
 function readJson(file: string): unknown {

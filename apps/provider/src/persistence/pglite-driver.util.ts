@@ -6,9 +6,11 @@ import type { PGlite as PGliteClass, PGliteOptions } from '@electric-sql/pglite'
 // that refuses dynamic import without --experimental-vm-modules (and patches `module.createRequire`),
 // so PGlite is loaded with Node's own require, taken from process.getBuiltinModule. In production
 // this is the same as a plain import.
-const nodeRequire = (
-  process as unknown as { getBuiltinModule(id: string): typeof NodeModule }
-).getBuiltinModule('node:module').createRequire(__filename);
+const builtinModule =
+  (process as unknown as { getBuiltinModule?(id: string): typeof NodeModule }).getBuiltinModule?.('node:module') ??
+  // Node < 20.16 has no getBuiltinModule; outside jest the plain require is Node's own anyway
+  (require('node:module') as typeof NodeModule);
+const nodeRequire = builtinModule.createRequire(__filename);
 const { PGlite, types } = nodeRequire('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
 
 /**
