@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { verifyObject } from '@ferry/crypto';
 import { GatewayWorld, writeTree, type DbKind } from './support/gateway-world';
 import { fixtureLog } from './fixtures/local-copy/fixture-log';
+import { encodeSecretName } from '../src/plugins/file-secret-store';
 
 describe.each<DbKind>(['pglite', 'postgres'])('a transfer between two gateways (%s)', (db) => {
   let w: GatewayWorld;
@@ -37,6 +38,13 @@ describe.each<DbKind>(['pglite', 'postgres'])('a transfer between two gateways (
     expect(fs.readFileSync(path.join(w.b.driveDir, 'run1', 'a.txt'), 'utf8')).toBe('hello');
     expect(fs.statSync(path.join(w.b.driveDir, 'run1', 'sub', 'b.bin')).size).toBe(300_000);
 
+    const secretsOf = (site: typeof w.a) => fs.readdirSync(path.join(site.config.stateDir, 'secrets', 'localcopy')).sort();
+    expect(secretsOf(w.b)).toContain(encodeSecretName(`${id}/grant`));
+    expect(secretsOf(w.a)).toContain(encodeSecretName(`localcopy.${id}.peer`));
+    // a secret of another transfer whose id merely starts with this one must survive
+    const bystander = path.join(w.a.config.stateDir, 'secrets', 'localcopy', encodeSecretName(`${id}-2/key`));
+    fs.writeFileSync(bystander, 'x', { mode: 0o600 });
+
     const fin = await w.finalize(w.b, id, { outcome: 'succeeded', manifest: done.manifest });
     expect(fin).toEqual({ status: 200, body: { ok: true } });
     expect((await w.finalize(w.a, id, { outcome: 'succeeded' })).body).toEqual({ ok: true });
@@ -46,8 +54,8 @@ describe.each<DbKind>(['pglite', 'postgres'])('a transfer between two gateways (
     expect(fixtureLog.count('finalize', id)).toBe(calls);
     const st = await w.status(w.a, id);
     expect(st.body).toMatchObject({ transferId: id, role: 'source', phase: 'finalized' });
-    // the destination's grant secret is gone after finalize
-    const secrets = path.join(w.b.config.stateDir, 'secrets', 'localcopy');
-    expect(fs.readdirSync(secrets).filter((f) => f.startsWith(id))).toEqual([]);
+    // the transfer's secrets are gone after finalize, at both sides; the bystander stays
+    expect(secretsOf(w.b)).toEqual([]);
+    expect(secretsOf(w.a)).toEqual([encodeSecretName(`${id}-2/key`)]);
   });
 });

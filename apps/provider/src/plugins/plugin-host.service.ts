@@ -60,12 +60,17 @@ export class PluginHost implements OnModuleInit, BeforeApplicationShutdown {
     return this.plugins.get(mechanism);
   }
 
-  /** Removes the secrets a plugin keeps for one transfer (named `<transferId>/...` by convention). */
+  /**
+   * Removes the secrets a plugin keeps for one transfer: every name that has the transfer id as a
+   * whole segment between separators other than letters, digits, '-' and '_' (e.g. `<id>/grant`,
+   * `sftp.<id>.ssh-key`).
+   */
   async deleteTransferSecrets(mechanism: string, transferId: string): Promise<void> {
     const store = this.stores.get(mechanism);
     if (!store) return;
-    for (const name of await store.list(`${transferId}/`)) await store.delete(name);
-    await store.delete(transferId);
+    for (const name of await store.list('')) {
+      if (name.split(/[^A-Za-z0-9_-]+/).includes(transferId)) await store.delete(name);
+    }
   }
 
   private async create(loaded: LoadedPlugin): Promise<GuardedPlugin> {
