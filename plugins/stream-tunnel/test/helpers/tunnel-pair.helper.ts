@@ -151,3 +151,7 @@ export async function until(cond: () => boolean, what: string, timeoutMs = 30_00
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+export function listen(server: net.Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+}
