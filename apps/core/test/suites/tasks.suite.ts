@@ -137,4 +137,27 @@ export function tasksSuite(get: () => CoreHarness): void {
     const unauth = await fetch(`${h.url}/api/tasks/events`);
     expect(unauth.status).toBe(401);
   });
+
+  it('replays changes since Last-Event-ID on reconnect, ended tasks included', async () => {
+    const h = get();
+    const view = await h.createTransfer();
+    const cancelled = (await control(view.id, 'cancel')).body;
+    const since = Date.parse(cancelled.createdAt) - 1;
+    const resumed = await readSseEvents(`${h.url}/api/tasks/events`, { authorization: `Bearer ${TOKENS.alice}`, 'last-event-id': String(since) });
+    try {
+      const e = await resumed.until((ev) => JSON.parse(ev.data).id === view.id);
+      expect(JSON.parse(e.data).state).toBe('CANCELLED');
+    } finally {
+      resumed.close();
+    }
+    // a fresh connection's snapshot holds only tasks still going
+    const fresh = await readSseEvents(`${h.url}/api/tasks/events`, { authorization: `Bearer ${TOKENS.alice}` });
+    try {
+      const other = await h.createTransfer();
+      await fresh.until((ev) => JSON.parse(ev.data).id === other.id);
+      expect(fresh.events.map((ev) => JSON.parse(ev.data).id)).not.toContain(view.id);
+    } finally {
+      fresh.close();
+    }
+  });
 }
