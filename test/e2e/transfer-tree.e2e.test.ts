@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DatabaseKind, hashTree, LOG_DIR, makeSampleTree, Stack, startStack } from '../harness';
+import { ARTIFACTS_DIR, DatabaseKind, hashTree, makeSampleTree, Stack, startStack } from '../harness';
 
 /**
  * The main transfer: core + two gateways as processes, a tree with nested folders, empty files and
@@ -56,9 +56,9 @@ describe.each<DatabaseKind>(['pglite', 'postgres'])('transfer of a large tree on
     expect(done.progress.filesDone).toBe(expected.files.size);
     expect(done.progress.filesTotal).toBe(expected.files.size);
 
-    fs.mkdirSync(LOG_DIR, { recursive: true });
+    fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
     fs.appendFileSync(
-      path.join(LOG_DIR, '..', 'e2e-timings.jsonl'),
+      path.join(ARTIFACTS_DIR, 'e2e-timings.jsonl'),
       JSON.stringify({ at: new Date().toISOString(), database, files: expected.files.size, bytes: totalBytes, seconds, mibPerSecond: totalBytes / MiB / seconds }) + '\n',
     );
   }, 660_000);

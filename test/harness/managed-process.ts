@@ -3,7 +3,22 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-export const LOG_DIR = path.join(REPO_ROOT, 'test-artifacts', 'logs');
+export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'test-artifacts');
+/**
+ * One folder per test process (jest runs files in band, so one per `npm test`): two runs on one
+ * machine never write into each other's logs. test-artifacts/logs/latest points at the newest.
+ */
+export const LOG_DIR = path.join(ARTIFACTS_DIR, 'logs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+
+function linkLatest(): void {
+  const latest = path.join(ARTIFACTS_DIR, 'logs', 'latest');
+  try {
+    fs.rmSync(latest, { force: true });
+    fs.symlinkSync(path.basename(LOG_DIR), latest);
+  } catch {
+    /* a concurrent run won the race: fine */
+  }
+}
 
 export interface ProcessSpec {
   /** short name used in the log file and messages, e.g. 'core', 'provider-a' */
@@ -19,7 +34,7 @@ export interface ProcessSpec {
 
 /**
  * One child process of the stack (a core or a gateway running compiled dist/), with its output
- * appended to test-artifacts/logs/<tag>-<name>.log so a failing run can be read afterwards.
+ * appended to test-artifacts/logs/<run>/<tag>-<name>.log so a failing run can be read afterwards.
  * kill() simulates a crash (SIGKILL by default); restart() starts it again with the same config
  * and state folder, which is how the suite checks recovery.
  */
@@ -30,7 +45,10 @@ export class ManagedProcess {
   private lastExit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
 
   constructor(private spec: ProcessSpec) {
-    fs.mkdirSync(LOG_DIR, { recursive: true });
+    if (!fs.existsSync(LOG_DIR)) {
+      fs.mkdirSync(LOG_DIR, { recursive: true });
+      linkLatest();
+    }
     this.logFile = path.join(LOG_DIR, `${spec.logTag}-${spec.name}.log`);
     fs.writeFileSync(this.logFile, '');
   }
