@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { utils, type ParsedKey } from 'ssh2';
 
 /** An OpenSSH-format key pair: `privateKey` is the PEM-like "OPENSSH PRIVATE KEY" text. */
@@ -8,10 +8,52 @@ export interface SshKeyPair {
   publicKey: string;
 }
 
-/** A fresh Ed25519 key pair in OpenSSH format (ssh2's generator, no child process). */
+/**
+ * A fresh Ed25519 key pair in OpenSSH format, from node's crypto. (ssh2's own generator converts
+ * through ASN.1 and emits an unparseable key about once in 250 tries, so we encode it ourselves:
+ * PROTOCOL.key of OpenSSH, unencrypted.)
+ */
 export function generateEd25519KeyPair(comment: string): SshKeyPair {
-  const kp = utils.generateKeyPairSync('ed25519', { comment });
-  return { privateKey: kp.private, publicKey: kp.public };
+  const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+  const seed = Buffer.from(jwk.d!, 'base64url');
+  const pub = Buffer.from(jwk.x!, 'base64url');
+  const type = Buffer.from('ssh-ed25519');
+  const publicBlob = Buffer.concat([sshString(type), sshString(pub)]);
+  const check = randomBytes(4);
+  let privateSection = Buffer.concat([
+    check,
+    check,
+    sshString(type),
+    sshString(pub),
+    sshString(Buffer.concat([seed, pub])),
+    sshString(Buffer.from(comment)),
+  ]);
+  const pad = (8 - (privateSection.length % 8)) % 8;
+  privateSection = Buffer.concat([privateSection, Buffer.from([1, 2, 3, 4, 5, 6, 7].slice(0, pad))]);
+  const body = Buffer.concat([
+    Buffer.from('openssh-key-v1\0'),
+    sshString(Buffer.from('none')),
+    sshString(Buffer.from('none')),
+    sshString(Buffer.alloc(0)),
+    uint32(1),
+    sshString(publicBlob),
+    sshString(privateSection),
+  ]);
+  const b64 = body.toString('base64').replace(/.{1,70}/g, '$&\n');
+  return {
+    privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----\n${b64}-----END OPENSSH PRIVATE KEY-----\n`,
+    publicKey: `ssh-ed25519 ${publicBlob.toString('base64')} ${comment}`.trim(),
+  };
+}
+
+function uint32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n, 0);
+  return b;
+}
+
+function sshString(b: Buffer): Buffer {
+  return Buffer.concat([uint32(b.length), b]);
 }
 
 /** Parses one key (private or public); throws a plain Error with `what` in the message when invalid. */

@@ -6,50 +6,74 @@ const { OPEN_MODE, STATUS_CODE } = utils.sftp;
 export const OPEN_FRESH = OPEN_MODE.WRITE | OPEN_MODE.CREAT | OPEN_MODE.TRUNC;
 export const OPEN_CONTINUE = OPEN_MODE.WRITE | OPEN_MODE.CREAT;
 
-/** ssh2's callback SFTP client as promises, plus the few idioms the uploader needs. */
+/**
+ * ssh2's callback SFTP client as promises, plus the few idioms the uploader needs. ssh2 silently
+ * drops a request sent on a closed channel (its callback never runs), so this wrapper tracks the
+ * channel and fails every pending and later call with CONNECTION_LOST once it is gone.
+ */
 export class SftpClient {
-  constructor(readonly raw: SFTPWrapper) {}
+  private closed = false;
+  private readonly pending = new Set<(e: Error) => void>();
+
+  constructor(readonly raw: SFTPWrapper) {
+    raw.on('close', () => this.markClosed());
+    raw.on('end', () => this.markClosed());
+  }
+
+  markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const rejecters = [...this.pending];
+    this.pending.clear();
+    for (const reject of rejecters) reject(connectionLost());
+  }
 
   /** attributes, or null when the path does not exist */
-  stat(p: string): Promise<Stats | null> {
-    return new Promise((resolve, reject) =>
-      this.raw.lstat(p, (err, st) => (err ? (isNoSuchFile(err) ? resolve(null) : reject(err)) : resolve(st))),
-    );
+  async stat(p: string): Promise<Stats | null> {
+    try {
+      return await this.call<Stats>((cb) => this.raw.lstat(p, cb));
+    } catch (e) {
+      if (isNoSuchFile(e)) return null;
+      throw e;
+    }
   }
 
   /** every entry of a folder, or null when it does not exist */
-  list(p: string): Promise<FileEntryWithStats[] | null> {
-    return new Promise((resolve, reject) =>
-      this.raw.readdir(p, (err, list) => (err ? (isNoSuchFile(err) ? resolve(null) : reject(err)) : resolve(list))),
-    );
+  async list(p: string): Promise<FileEntryWithStats[] | null> {
+    try {
+      return await this.call<FileEntryWithStats[]>((cb) => this.raw.readdir(p, cb));
+    } catch (e) {
+      if (isNoSuchFile(e)) return null;
+      throw e;
+    }
   }
 
   open(p: string, flags: number, mode = 0o644): Promise<Buffer> {
-    return new Promise((resolve, reject) => this.raw.open(p, flags, { mode }, (err, h) => (err ? reject(err) : resolve(h))));
+    return this.call<Buffer>((cb) => this.raw.open(p, flags, { mode }, cb));
   }
 
   write(h: Buffer, buf: Buffer, position: number): Promise<void> {
-    return new Promise((resolve, reject) => this.raw.write(h, buf, 0, buf.length, position, (err) => (err ? reject(err) : resolve())));
+    return this.call((cb) => this.raw.write(h, buf, 0, buf.length, position, cb));
   }
 
   fsetstat(h: Buffer, attrs: InputAttributes): Promise<void> {
-    return new Promise((resolve, reject) => this.raw.fsetstat(h, attrs, (err) => (err ? reject(err) : resolve())));
+    return this.call((cb) => this.raw.fsetstat(h, attrs, cb));
   }
 
   setstat(p: string, attrs: InputAttributes): Promise<void> {
-    return new Promise((resolve, reject) => this.raw.setstat(p, attrs, (err) => (err ? reject(err) : resolve())));
+    return this.call((cb) => this.raw.setstat(p, attrs, cb));
   }
 
   close(h: Buffer): Promise<void> {
-    return new Promise((resolve, reject) => this.raw.close(h, (err) => (err ? reject(err) : resolve())));
+    return this.call((cb) => this.raw.close(h, cb));
   }
 
   mkdir(p: string): Promise<void> {
-    return new Promise((resolve, reject) => this.raw.mkdir(p, { mode: 0o755 }, (err) => (err ? reject(err) : resolve())));
+    return this.call((cb) => this.raw.mkdir(p, { mode: 0o755 }, cb));
   }
 
   unlink(p: string): Promise<void> {
-    return new Promise((resolve, reject) => this.raw.unlink(p, (err) => (err ? reject(err) : resolve())));
+    return this.call((cb) => this.raw.unlink(p, cb));
   }
 
   /**
@@ -59,9 +83,9 @@ export class SftpClient {
   async replace(from: string, to: string): Promise<void> {
     const sftp = this.raw as SFTPWrapper & { _extensions?: Record<string, string> };
     if (sftp._extensions?.['posix-rename@openssh.com'] === '1') {
-      return new Promise((resolve, reject) => sftp.ext_openssh_rename(from, to, (err) => (err ? reject(err) : resolve())));
+      return this.call((cb) => sftp.ext_openssh_rename(from, to, cb));
     }
-    const rename = () => new Promise<void>((resolve, reject) => sftp.rename(from, to, (err) => (err ? reject(err) : resolve())));
+    const rename = () => this.call((cb) => sftp.rename(from, to, cb));
     try {
       await rename();
     } catch (e) {
@@ -71,6 +95,28 @@ export class SftpClient {
       await rename();
     }
   }
+
+  private call<T = void>(start: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
+    if (this.closed) return Promise.reject(connectionLost());
+    return new Promise<T>((resolve, reject) => {
+      const onLost = (e: Error) => reject(e);
+      this.pending.add(onLost);
+      try {
+        start((err, value) => {
+          this.pending.delete(onLost);
+          if (err) reject(err);
+          else resolve(value as T);
+        });
+      } catch (e) {
+        this.pending.delete(onLost);
+        reject(e);
+      }
+    });
+  }
+}
+
+function connectionLost(): Error {
+  return Object.assign(new Error('the SFTP connection is closed'), { code: STATUS_CODE.CONNECTION_LOST });
 }
 
 export function isNoSuchFile(err: unknown): boolean {

@@ -54,7 +54,9 @@ export function connectSftp(peer: DestinationPeer, privateKey: string, signal: A
         if (settled) return;
         settled = true;
         signal.removeEventListener('abort', onAbort);
-        resolve({ sftp: new SftpClient(raw), close: () => client.end() });
+        const sftp = new SftpClient(raw);
+        client.on('close', () => sftp.markClosed());
+        resolve({ sftp, close: () => client.end() });
       });
     });
     client.connect({
