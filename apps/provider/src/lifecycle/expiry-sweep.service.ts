@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { TransferRepository } from '../persistence/transfer.repository';
+import { UNTRIGGERED_PHASES, type TransferRecord } from '../persistence/transfer.record';
+import { PluginHost } from '../plugins/plugin-host.service';
+import { TransferRuntime } from '../runtime/transfer-runtime.service';
 import { TransferFinalizer } from './transfer-finalizer.service';
 
 /**
@@ -18,6 +21,8 @@ export class ExpirySweep implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly repo: TransferRepository,
     private readonly finalizer: TransferFinalizer,
+    private readonly plugins: PluginHost,
+    private readonly runtime: TransferRuntime,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -38,6 +43,21 @@ export class ExpirySweep implements OnApplicationBootstrap, OnModuleDestroy {
     return this.running;
   }
 
+  /**
+   * Claims the transfer first (compare-and-set to cancelled/expired), so that a trigger arriving at
+   * the deadline either wins before (and the transfer runs) or finds it expired (410), never both.
+   */
+  private async expire(record: TransferRecord): Promise<void> {
+    const claimed = UNTRIGGERED_PHASES.includes(record.phase)
+      ? await this.repo.transition(record, UNTRIGGERED_PHASES, 'cancelled', { outcome: 'expired' })
+      : record;
+    if (!claimed) return; // triggered meanwhile
+    const plugin = this.plugins.get(record.mechanism);
+    if (plugin) await plugin.cancel(this.runtime.attach(claimed));
+    await this.finalizer.finalize(claimed, { outcome: 'expired' });
+    this.logger.log(`transfer ${record.transferId}/${record.role} expired untriggered`);
+  }
+
   private async pass(): Promise<void> {
     let due;
     try {
@@ -47,8 +67,7 @@ export class ExpirySweep implements OnApplicationBootstrap, OnModuleDestroy {
     }
     for (const record of due) {
       try {
-        await this.finalizer.finalize(record, { outcome: 'expired' });
-        this.logger.log(`transfer ${record.transferId}/${record.role} expired untriggered`);
+        await this.expire(record);
       } catch (e) {
         this.logger.warn(`could not expire transfer ${record.transferId}/${record.role}: ${(e as Error).message}`);
       }

@@ -40,6 +40,10 @@ export class TransferRecovery implements OnApplicationBootstrap {
     try {
       await plugin.recover(t);
       if (record.phase === 'paused') await plugin.pause(t);
+      // a source that crashed between accepting the trigger and starting is running now
+      if (record.role === 'source' && record.phase === 'triggered' && (await this.repo.transition(record, ['triggered'], 'running'))) {
+        t.reporter.update({ phase: 'running' }, true);
+      }
       this.logger.log(`transfer ${record.transferId}/${record.role} resumed after restart (${record.phase})`);
     } catch (e) {
       await this.runtime.markFailed(t, {

@@ -79,7 +79,11 @@ export class TransferRepository {
 
   async listUntriggeredPast(now: Date): Promise<TransferRecord[]> {
     return this.rows(
-      `SELECT * FROM gateway_transfers WHERE phase IN ('preparing', 'prepared') AND trigger_deadline < $1 ORDER BY trigger_deadline`,
+      // also those an earlier pass claimed but did not get to finalize (crash, plugin error)
+      `SELECT * FROM gateway_transfers
+       WHERE (phase IN ('preparing', 'prepared') AND trigger_deadline < $1)
+          OR (phase = 'cancelled' AND outcome = 'expired' AND finalize_response IS NULL)
+       ORDER BY trigger_deadline`,
       [now.toISOString()],
     );
   }
