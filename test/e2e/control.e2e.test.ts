@@ -84,8 +84,16 @@ it('pause and resume: PAUSED holds, resume finishes with every byte right', asyn
   const paused = await alice.waitState(transfer.id, ['PAUSED']);
   expect(paused.operations).toContain('resume');
   expect(paused.operations).not.toContain('pause');
+  // nothing moves while paused: what B holds stays the same (partial files included)
+  const heldAtB = () => listAll(path.join(stack.dirs.bInbox, 'paused')).map((f) => `${f}:${fs.statSync(path.join(stack.dirs.bInbox, 'paused', f)).size}`);
+  const before = heldAtB();
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(heldAtB()).toEqual(before);
+  expect((await alice.api.task(transfer.id)).progress.bytesDone).toBe(paused.progress.bytesDone);
+  // pause is not among a paused task's operations: asking again is INVALID_STATE
   const err = await alice.error(alice.api.control(transfer.id, 'pause'));
   expect(err.status).toBe(409);
+  expect(err.code).toBe('INVALID_STATE');
 
   await alice.api.control(transfer.id, 'resume');
   const done = await alice.waitTask(transfer.id, undefined, 300_000);
