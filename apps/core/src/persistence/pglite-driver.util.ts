@@ -4,10 +4,12 @@ import type { PGlite as PGliteInstance, PGliteOptions } from '@electric-sql/pgli
 
 // PGlite loads its wasm runtime with dynamic import(). Jest's module sandbox refuses dynamic import
 // without --experimental-vm-modules, so PGlite is required through Node's own loader (taken from
-// process.getBuiltinModule, which jest does not patch). Outside jest this is a plain require.
-const nodeRequire = (process as unknown as { getBuiltinModule(id: string): typeof NodeModule })
-  .getBuiltinModule('node:module')
-  .createRequire(__filename);
+// process.getBuiltinModule, which jest does not patch). Outside jest this is a plain require, which
+// is also the fallback on Node < 20.16 (no getBuiltinModule).
+const builtinModule =
+  (process as unknown as { getBuiltinModule?(id: string): typeof NodeModule }).getBuiltinModule?.('node:module') ??
+  (require('node:module') as typeof NodeModule);
+const nodeRequire = builtinModule.createRequire(__filename);
 const { PGlite, types } = nodeRequire('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
 
 type Callback = (err: unknown, result: unknown) => void;
