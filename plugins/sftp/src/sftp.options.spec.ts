@@ -11,12 +11,21 @@ describe('sftp options', () => {
     });
   });
 
+  it('accepts every-address listening with an advertised host', () => {
+    expect(sftpOptionsSchema.parse({ embeddedServer: { host: '0.0.0.0', port: 2222, advertiseHost: 'sftp.example' } }).embeddedServer).toEqual({
+      host: '0.0.0.0',
+      port: 2222,
+      advertiseHost: 'sftp.example',
+    });
+  });
+
   it.each([
     [{ parallelFiles: 0 }],
     [{ chunkSize: 10 }],
     [{ embeddedServer: { port: 70000 } }],
     [{ embeddedServer: { hots: '127.0.0.1' } }],
     [{ unknownOption: true }],
+    [{ embeddedServer: { host: '0.0.0.0', port: 2222 } }],
   ])('refuses %j with a readable message', (raw) => {
     expect(() => sftpOptionsSchema.parse(raw)).toThrow();
   });

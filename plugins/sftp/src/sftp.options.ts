@@ -16,6 +16,9 @@ export const sftpOptionsSchema = z
         advertiseHost: z.string().min(1).optional(),
       })
       .strict()
+      .refine((s) => s.advertiseHost !== undefined || !['0.0.0.0', '::'].includes(s.host), {
+        message: 'set embeddedServer.advertiseHost when the server listens on every address (0.0.0.0 or ::)',
+      })
       .default({}),
     /** files uploaded at the same time by one transfer */
     parallelFiles: z.number().int().min(1).max(64).default(4),

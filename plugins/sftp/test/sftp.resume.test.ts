@@ -72,6 +72,18 @@ describe('sftp resume', () => {
     expect((await t.finalize('succeeded')).destination).toMatchObject({ ok: true });
   });
 
+  it("overwrites a partial file it did not write itself (another transfer's leftover)", async () => {
+    const t = await pair.transfer({ sourcePath: 'resume/big.bin' });
+    await fs.writeFile(path.join(t.destination.localPath, 'big.bin.ferry-part'), Buffer.alloc(SIZE / 2, 7));
+    await t.run();
+    expect(t.source.record.failures).toEqual([]);
+    expect(await sha256OfFile(path.join(t.destination.localPath, 'big.bin'))).toBe(
+      await sha256OfFile(path.join(pair.source.driveRoot, 'resume', 'big.bin')),
+    );
+    expect(written(t)).toBe(SIZE);
+    expect((await t.finalize('succeeded')).destination).toMatchObject({ ok: true });
+  });
+
   it('skips files that a previous run already completed', async () => {
     const first = await pair.transfer({ sourcePath: 'resume', destinationPath: 'again' });
     await first.run();

@@ -1,18 +1,16 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { ProgressFigures } from '@ferry/contracts';
 import { isMechanismError } from '../mechanism.error';
 import { isPausable, type PluginDefinition } from '../plugin.contract';
 import {
-  defaultTree,
-  diffTrees,
-  prefixTree,
-  readTree,
-  writeRandomFile,
-  writeTree,
-  type TreeEntry,
-  type TreeSpec,
-} from './fs-tree.util';
+  expectMonotonicProgress,
+  expectNoLeaks,
+  expectNoViolations,
+  expectOnlyCompleteFiles,
+  expectTreeAt,
+  totals,
+} from './conformance.checks';
+import { defaultTree, prefixTree, readTree, writeRandomFile, writeTree, type TreeEntry } from './fs-tree.util';
 import { PluginPair, type PairSetup, type Role, type TestTransfer } from './plugin-pair';
 
 export interface ProbeContext {
@@ -98,67 +96,6 @@ export function runConformanceSuite<O>(opts: ConformanceOptions<O>): void {
     const probe = async (t: TestTransfer, secrets: Record<string, string>) =>
       opts.probeGrant(t.destinationPrep!.forPeer, t.source.state, { transferId: t.id, sourceSecrets: secrets, pair });
 
-    const expectNoViolations = (t: TestTransfer) => {
-      expect(t.source.record.violations).toEqual([]);
-      expect(t.destination.record.violations).toEqual([]);
-    };
-
-    /** No stored secret may appear in public params, state, progress or logs. */
-    const expectNoLeaks = (t: TestTransfer) => {
-      const secrets = [...pair.source.parts.secrets.storedValues(), ...pair.destination.parts.secrets.storedValues()];
-      const pieces = secrets.flatMap((s) => [s, ...s.split('\n').filter((l) => l.trim().length >= 24)]).filter((s) => s.length >= 12);
-      const visible = [
-        JSON.stringify(t.sourcePrep?.publicParams),
-        JSON.stringify(t.destinationPrep?.publicParams),
-        ...t.source.record.stateHistory,
-        ...t.destination.record.stateHistory,
-        JSON.stringify(t.source.record.reports),
-        JSON.stringify(t.source.record.failures),
-        pair.source.parts.logger.text(),
-        pair.destination.parts.logger.text(),
-      ].join('\n');
-      const leaked = pieces.filter((p) => visible.includes(p));
-      expect(leaked.map((p) => `${p.slice(0, 6)}… (${p.length} chars)`)).toEqual([]);
-    };
-
-    const expectMonotonicProgress = (reports: ProgressFigures[], bytes: number, files: number) => {
-      expect(reports.length).toBeGreaterThan(0);
-      for (let i = 1; i < reports.length; i++) {
-        expect(reports[i].bytesDone).toBeGreaterThanOrEqual(reports[i - 1].bytesDone);
-        expect(reports[i].filesDone).toBeGreaterThanOrEqual(reports[i - 1].filesDone);
-      }
-      const last = reports[reports.length - 1];
-      expect({ bytesDone: last.bytesDone, bytesTotal: last.bytesTotal, filesDone: last.filesDone, filesTotal: last.filesTotal }).toEqual({
-        bytesDone: bytes,
-        bytesTotal: bytes,
-        filesDone: files,
-        filesTotal: files,
-      });
-    };
-
-    const totals = (tree: Map<string, TreeEntry>) => {
-      let bytes = 0;
-      let files = 0;
-      for (const e of tree.values()) if (e.type === 'file') (bytes += e.size), files++;
-      return { bytes, files };
-    };
-
-    const expectTreeAt = async (dir: string, expected: Map<string, TreeEntry>) => {
-      expect(diffTrees(expected, await readTree(dir))).toEqual([]);
-    };
-
-    /** Every file at the destination is a complete copy of its source: no partial or stray files. */
-    const expectOnlyCompleteFiles = async (dstDir: string, srcDir: string) => {
-      const src = await readTree(srcDir);
-      const stray: string[] = [];
-      for (const [rel, e] of await readTree(dstDir)) {
-        if (e.type === 'dir') continue;
-        const want = src.get(rel.split('/').slice(1).join('/'));
-        if (!want || want.type !== 'file' || want.sha256 !== e.sha256) stray.push(rel);
-      }
-      expect(stray).toEqual([]);
-    };
-
     it('has a well-formed definition and abilities', () => {
       const d = opts.definition;
       expect(typeof d.id).toBe('string');
@@ -202,7 +139,7 @@ export function runConformanceSuite<O>(opts: ConformanceOptions<O>): void {
         expect(again.destination.forPeer).toEqual(t.destinationPrep!.forPeer);
         await t.finalize('expired');
         expectNoViolations(t);
-        expectNoLeaks(t);
+        expectNoLeaks(pair, t);
       },
       timeout,
     );
@@ -240,7 +177,7 @@ export function runConformanceSuite<O>(opts: ConformanceOptions<O>): void {
         expect(srcAgain.ok).toBe(first.source!.ok);
         await expectTreeAt(t.destination.localPath, prefixTree(sourceTree, 'data', { type: 'dir', size: 0 }));
         expectNoViolations(t);
-        expectNoLeaks(t);
+        expectNoLeaks(pair, t);
       },
       timeout,
     );
@@ -320,7 +257,7 @@ export function runConformanceSuite<O>(opts: ConformanceOptions<O>): void {
         await t.finalize('failed');
         expect(await probe(t, secrets)).toBe(false);
         expectNoViolations(t);
-        expectNoLeaks(t);
+        expectNoLeaks(pair, t);
       },
       timeout,
     );
@@ -363,7 +300,7 @@ export function runConformanceSuite<O>(opts: ConformanceOptions<O>): void {
         await expectOnlyCompleteFiles(t.destination.localPath, path.join(pair.source.driveRoot, 'big'));
         expect(await probe(t, secrets)).toBe(false);
         expectNoViolations(t);
-        expectNoLeaks(t);
+        expectNoLeaks(pair, t);
       },
       timeout,
     );

@@ -4,6 +4,7 @@
  * PluginContext, handles that record what a plugin does, a pair of gateways) are exported too.
  */
 export * from './conformance.suite';
+export * from './conformance.checks';
 export * from './plugin-pair';
 export * from './test-context';
 export * from './test-transfer.handle';

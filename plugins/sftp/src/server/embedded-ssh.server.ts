@@ -17,6 +17,9 @@ export interface EmbeddedServerDeps {
   logger: PluginLogger;
 }
 
+/** a connection that has not authenticated by then is dropped (slow or idle clients hold sockets) */
+const AUTH_TIMEOUT_MS = 30_000;
+
 interface LiveConnection {
   conn: Connection;
   sessions: Set<SftpSession>;
@@ -77,6 +80,9 @@ export class EmbeddedSshServer {
 
   private accept(conn: Connection): void {
     const auth = new SshAuthenticator(this.deps.findGrant);
+    const authTimer = setTimeout(() => conn.end(), AUTH_TIMEOUT_MS);
+    authTimer.unref();
+    conn.on('close', () => clearTimeout(authTimer));
     conn.on('error', (e: Error) => this.deps.logger.debug('ssh connection error', { error: e.message }));
     conn.on('authentication', (ctx) => {
       auth.handle(ctx).then(
@@ -88,6 +94,7 @@ export class EmbeddedSshServer {
       );
     });
     conn.on('ready', () => {
+      clearTimeout(authTimer);
       const grant = auth.grant;
       if (!grant) return conn.end();
       const entry: LiveConnection = { conn, sessions: new Set() };

@@ -16,6 +16,12 @@ export interface FileUploadOptions {
    */
   resumeWindow: number;
   checksum: boolean;
+  /**
+   * Whether a '*.ferry-part' file found at the destination may be continued. Only partial files
+   * this transfer wrote are (resume, recover, reconnect); on a first run one could be a leftover of
+   * another transfer with other contents, so it is overwritten from byte 0.
+   */
+  trustPartials: boolean;
   signal: AbortSignal;
   /** bytes now known to be at the destination (acknowledged, resumed or skipped) */
   onBytes(n: number): void;
@@ -60,7 +66,9 @@ export async function uploadFile(
     }
     const part = remoteFinal + PART_SUFFIX;
     const resumeFrom =
-      remote.partSize !== undefined && remote.partSize <= file.size ? Math.max(0, remote.partSize - o.resumeWindow) : 0;
+      o.trustPartials && remote.partSize !== undefined && remote.partSize <= file.size
+        ? Math.max(0, remote.partSize - o.resumeWindow)
+        : 0;
     const handle = await sftp.open(part, resumeFrom > 0 ? OPEN_CONTINUE : OPEN_FRESH).catch((e) => {
       throw toUploadError(e, `creating ${file.rel}`);
     });

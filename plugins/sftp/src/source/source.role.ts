@@ -45,7 +45,7 @@ export class SourceRole {
     const peer = parseDestinationPeer(peerRaw);
     await this.ctx.secrets.put(secretNames.peer(t.id), JSON.stringify(peer));
     await t.saveState({ phase: 'running' satisfies SourcePhase, resumeWindow: this.window() });
-    await this.startJob(t, peer);
+    await this.startJob(t, peer, false);
   }
 
   async pause(t: TransferHandle): Promise<void> {
@@ -65,7 +65,7 @@ export class SourceRole {
     }
     const peer = await this.storedPeer(t);
     await t.saveState({ phase: 'running' satisfies SourcePhase });
-    await this.startJob(t, peer);
+    await this.startJob(t, peer, true);
   }
 
   async cancel(t: TransferHandle): Promise<void> {
@@ -94,7 +94,7 @@ export class SourceRole {
       t.fail('INVALID_STATE', (e as Error).message);
       return;
     }
-    await this.startJob(t, peer);
+    await this.startJob(t, peer, true);
   }
 
   /** Stops every job (gateway shutdown); phases stay as they are so recover() continues them. */
@@ -112,7 +112,7 @@ export class SourceRole {
     return parseDestinationPeer(JSON.parse(text));
   }
 
-  private async startJob(t: TransferHandle, peer: DestinationPeer): Promise<void> {
+  private async startJob(t: TransferHandle, peer: DestinationPeer, trustPartials: boolean): Promise<void> {
     const privateKey = await this.ctx.secrets.get(secretNames.sshKey(t.id));
     if (!privateKey) throw new MechanismError('INVALID_STATE', 'the ephemeral key of this transfer is gone (not prepared, or finalized)');
     if (this.jobs.has(t.id)) return;
@@ -126,6 +126,7 @@ export class SourceRole {
       privateKey,
       options: this.ctx.options,
       resumeWindow: typeof recorded === 'number' ? Math.max(recorded, this.window()) : this.window(),
+      trustPartials,
       meter,
       logger: this.ctx.logger,
     });

@@ -20,6 +20,8 @@ export interface UploadJobDeps {
   privateKey: string;
   options: SftpOptions;
   resumeWindow: number;
+  /** false for the run a trigger starts (see FileUploadOptions.trustPartials); later attempts trust */
+  trustPartials: boolean;
   meter: ProgressMeter;
   logger: PluginLogger;
 }
@@ -69,7 +71,7 @@ export class UploadJob {
     this.d.meter.setTotals(tree.bytesTotal, tree.files.length);
     for (let attempt = 0; ; attempt++) {
       try {
-        return { kind: 'completed', manifest: await this.attempt(tree) };
+        return { kind: 'completed', manifest: await this.attempt(tree, this.d.trustPartials || attempt > 0) };
       } catch (e) {
         this.conn?.close();
         this.conn = null;
@@ -83,7 +85,7 @@ export class UploadJob {
     }
   }
 
-  private async attempt(tree: ScannedTree): Promise<FileManifest> {
+  private async attempt(tree: ScannedTree, trustPartials: boolean): Promise<FileManifest> {
     this.conn = await connectSftp(this.d.peer, this.d.privateKey, this.abort.signal);
     if (this.stopped) throw new MechanismError('CANCELLED', 'stopped');
     const sftp = this.conn.sftp;
@@ -105,6 +107,7 @@ export class UploadJob {
             requestsInFlight: this.d.options.requestsInFlight,
             resumeWindow: this.d.resumeWindow,
             checksum,
+            trustPartials,
             signal: this.abort.signal,
             onBytes: (n) => this.d.meter.update(f.rel, (confirmed += n)),
           });
