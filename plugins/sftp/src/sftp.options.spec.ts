@@ -4,6 +4,7 @@ describe('sftp options', () => {
   it('fills the documented defaults', () => {
     expect(sftpOptionsSchema.parse({})).toEqual({
       embeddedServer: { host: '127.0.0.1', port: 0 },
+      backend: 'embedded',
       parallelFiles: 4,
       requestsInFlight: 64,
       chunkSize: 262144,

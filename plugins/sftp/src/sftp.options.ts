@@ -20,6 +20,8 @@ export const sftpOptionsSchema = z
         message: 'set embeddedServer.advertiseHost when the server listens on every address (0.0.0.0 or ::)',
       })
       .default({}),
+    /** what serves SFTP to sources when this gateway is the destination (see DestinationBackend) */
+    backend: z.literal('embedded').default('embedded'),
     /** files uploaded at the same time by one transfer */
     parallelFiles: z.number().int().min(1).max(64).default(4),
     /** SFTP write requests in flight per file (pipelining; loopback and WAN both need many) */

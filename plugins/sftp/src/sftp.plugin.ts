@@ -11,7 +11,7 @@ import type {
 } from '@ferry/plugin-sdk';
 import type { DestinationBackend } from './destination/destination-backend';
 import { DestinationRole } from './destination/destination.role';
-import { EmbeddedBackend } from './destination/embedded.backend';
+import { createDestinationBackend } from './destination/backend.factory';
 import { GrantStore } from './destination/grant.store';
 import type { SftpOptions } from './sftp.options';
 import { SourceRole } from './source/source.role';
@@ -30,16 +30,7 @@ export class SftpPlugin implements MechanismPlugin, Pausable {
 
   constructor(private readonly ctx: PluginContext<SftpOptions>) {
     this.grants = new GrantStore(ctx.transfers, ctx.clock);
-    this.backend = new EmbeddedBackend(
-      {
-        host: ctx.options.embeddedServer.host,
-        port: ctx.options.embeddedServer.port,
-        advertiseHost: ctx.options.embeddedServer.advertiseHost,
-        dataDir: ctx.gateway.dataDir,
-      },
-      this.grants,
-      ctx.logger,
-    );
+    this.backend = createDestinationBackend(ctx, this.grants);
     this.source = new SourceRole(ctx);
     this.destination = new DestinationRole(ctx, this.grants, this.backend);
   }

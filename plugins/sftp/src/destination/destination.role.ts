@@ -38,7 +38,6 @@ export class DestinationRole {
     if (typeof sshPublicKey !== 'string' || !blob || !sshPublicKey.startsWith('ssh-ed25519 ')) {
       throw new MechanismError('REJECTED', "the source's parameters carry no valid Ed25519 sshPublicKey");
     }
-    const endpoint = this.backend.endpoint();
     const existing = readGrant(t.state);
     let token = await this.ctx.secrets.get(secretNames.grantToken(t.id));
     let grant: Grant;
@@ -54,13 +53,15 @@ export class DestinationRole {
         sshPublicKey,
         tokenHash: sha256Hex(token),
         root: t.localPath,
+        account: t.identity.account,
         status: 'pending',
         activateBy: t.triggerDeadline.toISOString(),
       };
     }
+    const endpoint = this.backend.endpoint(grant);
     return {
       publicParams: { backend: this.backend.kind, hostKeyFingerprint: endpoint.hostKeyFingerprint },
-      forPeer: { ...endpoint, username: grant.username, grantToken: token, remotePath: '/' },
+      forPeer: { ...endpoint, grantToken: token },
       state: { grant },
     };
   }

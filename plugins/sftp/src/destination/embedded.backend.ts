@@ -58,12 +58,14 @@ export class EmbeddedBackend implements DestinationBackend {
     this.server = null;
   }
 
-  endpoint(): BackendEndpoint {
+  endpoint(grant: Grant): BackendEndpoint {
     if (!this.server) throw new Error('embedded SSH server is not started');
     return {
       host: this.config.advertiseHost ?? this.config.host,
       port: this.server.port,
       hostKeyFingerprint: this.fingerprint,
+      username: grant.username,
+      remotePath: '/',
     };
   }
 

@@ -13,6 +13,8 @@ export interface Grant {
   tokenHash: string;
   /** the destination folder: the session's '/' */
   root: string;
+  /** the local account of the transfer's identity (what an OpenSSH backend logs the source in as) */
+  account: string;
   status: 'pending' | 'active' | 'revoked';
   /** a pending grant cannot be activated after this (the transfer's trigger deadline) */
   activateBy: string;
