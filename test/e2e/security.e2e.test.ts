@@ -42,26 +42,23 @@ async function triggerAndExpectSuccess(t: TransferView, request: TriggerRequest,
 }
 
 describe('policy and permissions', () => {
-  it('B -> A is rejected by B\'s policy with a reason, and nothing moves', async () => {
+  it("B -> A is rejected by B's policy with a reason, and nothing moves", async () => {
     const alice = stack.researcher('alice');
     const before = listAll(stack.dirs.aData);
-    let rejection: { code: string; text: string };
-    try {
-      const t = await alice.create('b-inbox:/results', 'a-data:/');
-      expect(t.state).toBe('REJECTED');
-      expect(t.offers).toEqual([]);
-      rejection = { code: t.rejection!.code, text: `${t.rejection!.providerId} ${t.rejection!.reason}` };
-      expect(t.rejection!.providerId).toBe('provider-b');
-      const task = await alice.api.task(t.id);
-      expect(task.state).toBe('REJECTED');
-    } catch (e) {
-      const err = e as { code?: string; status?: number; message: string };
-      if (!err.code) throw e;
-      expect(err.status).toBe(422);
-      rejection = { code: err.code, text: err.message };
-    }
-    expect(rejection.code).toBe('REJECTED_BY_POLICY');
-    expect(rejection.text).toMatch(/provider-a|agreement|policy/i);
+    const err = await alice.error(alice.create('b-inbox:/results', 'a-data:/'));
+    expect(err.status).toBe(422);
+    expect(err.code).toBe('REJECTED_BY_POLICY');
+    expect(err.message).toMatch(/provider-b/);
+    expect(err.message).toMatch(/agreement|policy/i);
+    // the task stays on record as REJECTED, with the gateway's reason
+    const id = String(err.details?.transferId);
+    const task = await alice.api.task(id);
+    expect(task.state).toBe('REJECTED');
+    expect(task.error?.code).toBe('REJECTED_BY_POLICY');
+    expect(task.operations).toEqual([]);
+    const transfer = await alice.api.getTransfer(id);
+    expect(transfer.rejection).toMatchObject({ providerId: 'provider-b', code: 'REJECTED_BY_POLICY' });
+    expect(transfer.offers).toEqual([]);
     expect(listAll(stack.dirs.aData)).toEqual(before);
   });
 
