@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import type { Client } from 'ssh2';
 import { generateEd25519KeyPair } from '../src/keys/ssh-key.util';
 import { liveGrant, startPair, type Pair } from './grant-fixture.util';
@@ -87,6 +88,29 @@ describe('sftp embedded server: who may log in, and what a session may do', () =
     await g.t.destinationPlugin.cancel(g.t.destination);
     await closed; // the server ended the connection (an SFTP call on it would never be answered)
     expect(await refused(rawConnect(g.login))).toBe(true);
+  });
+
+  it.each([
+    ['a wrong grant token', { grantToken: 'x'.repeat(43) }],
+    ["another server's host key", { hostKeyFingerprint: 'SHA256:' + 'A'.repeat(43) }],
+    ['a malformed port', { port: 'twenty-two' }],
+  ])('fails the source with AUTH_FAILED on %s, and nothing is written', async (_what, tamper) => {
+    const t = await pair.transfer({ sourcePath: 'small' });
+    await t.prepare();
+    await t.triggerDestination();
+    const forged = { ...t.destinationPrep!.forPeer, ...tamper };
+    const thrown = await t.triggerSource(forged).then(
+      () => null,
+      (e: { code?: string }) => e,
+    );
+    if (thrown) {
+      expect(thrown.code).toBe('AUTH_FAILED');
+    } else {
+      await t.waitForEnd();
+      expect(t.source.record.failures.map((f) => f.code)).toEqual(['AUTH_FAILED']);
+    }
+    expect(await fs.readdir(t.destination.localPath)).toEqual([]);
+    await t.finalize('failed');
   });
 
   it('offers no shell, no exec and no forwarding', async () => {

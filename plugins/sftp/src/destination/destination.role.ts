@@ -118,6 +118,7 @@ export class DestinationRole {
       }
     }
     await t.saveState({ finalResult: result });
+    if (grant) this.grants.forget(grant.username); // the transfer ends here: no login can find it again
     return result;
   }
 

@@ -62,6 +62,7 @@ export class EmbeddedSshServer {
 
   /** Ends every connection of this grant and waits for requests already running to finish. */
   async disconnect(username: string): Promise<void> {
+    this.written.delete(username);
     const set = this.live.get(username);
     if (!set) return;
     this.live.delete(username);
@@ -73,7 +74,7 @@ export class EmbeddedSshServer {
     );
   }
 
-  /** Bytes written through sessions of this grant since start (for operators' logs and tests). */
+  /** Bytes written through sessions of this grant until it was revoked (for operators' logs and tests). */
   bytesWritten(username: string): number {
     return this.written.get(username) ?? 0;
   }

@@ -189,6 +189,9 @@ export class SftpSession {
   private async setstat(id: number, p: string, attrs: Attributes): Promise<void> {
     const jp = this.jail.resolve(p);
     await this.jail.assertNoSymlinks(jp);
+    if (!jp.rel && (typeof attrs.size === 'number' || typeof attrs.mode === 'number')) {
+      throw new JailError("the granted folder's own permissions are not the grant's to change");
+    }
     if (typeof attrs.size === 'number') await fs.truncate(jp.real, attrs.size);
     if (typeof attrs.mode === 'number') await fs.chmod(jp.real, attrs.mode & 0o777);
     if (typeof attrs.mtime === 'number') await fs.utimes(jp.real, attrs.atime ?? attrs.mtime, attrs.mtime);
