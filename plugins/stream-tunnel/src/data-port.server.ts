@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { PluginLogger } from '@ferry/plugin-sdk';
 import { line, MAX_HANDSHAKE_LINE } from './leg-protocol';
@@ -15,6 +16,11 @@ import { ListenerTunnel } from './listener-tunnel';
  */
 export class DataPortServer {
   private readonly tunnels = new Map<string, ListenerTunnel>();
+  /**
+   * Every TCP connection, from accept on (a client that stalls in the TLS handshake is cut by
+   * handshakeTimeout), so that stop() can close them all and server.close() returns.
+   */
+  private readonly connections = new Set<net.Socket>();
   private server: tls.Server | null = null;
   private port = 0;
 
@@ -33,7 +39,11 @@ export class DataPortServer {
   }
 
   async start(host: string, port: number): Promise<void> {
-    const server = tls.createServer({ cert: this.identity.certPem, key: this.identity.keyPem, allowHalfOpen: true, minVersion: 'TLSv1.3' });
+    const server = tls.createServer({ cert: this.identity.certPem, key: this.identity.keyPem, allowHalfOpen: true, minVersion: 'TLSv1.3', handshakeTimeout: this.handshakeTimeoutMs });
+    server.on('connection', (raw: net.Socket) => {
+      this.connections.add(raw);
+      raw.once('close', () => this.connections.delete(raw));
+    });
     server.on('secureConnection', (leg) => void this.onLeg(leg));
     // failed TLS handshakes (scanners, a wrong client) are not worth more than a debug line
     server.on('tlsClientError', (e) => this.logger.debug('tunnel data port: TLS handshake failed', { error: e.message }));
@@ -45,6 +55,8 @@ export class DataPortServer {
   async stop(): Promise<void> {
     for (const t of this.tunnels.values()) t.close();
     this.tunnels.clear();
+    for (const c of this.connections) c.destroy();
+    this.connections.clear();
     const s = this.server;
     this.server = null;
     if (s) await new Promise<void>((r) => s.close(() => r()));
