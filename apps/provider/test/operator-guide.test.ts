@@ -31,11 +31,11 @@ describe('docs/operator-guide.md', () => {
   });
 
   const nested = topLevel.flatMap((key) => {
-    const inner = objectIn(gatewayConfigSchema.shape[key as keyof typeof gatewayConfigSchema.shape]);
-    const isArray = gatewayConfigSchema.shape[key as keyof typeof gatewayConfigSchema.shape] instanceof z.ZodDefault
-      ? gatewayConfigSchema.shape[key as keyof typeof gatewayConfigSchema.shape]._def.innerType instanceof z.ZodArray
-      : gatewayConfigSchema.shape[key as keyof typeof gatewayConfigSchema.shape] instanceof z.ZodArray;
-    return inner ? Object.keys(inner.shape).map((k) => `${key}${isArray ? '[]' : ''}.${k}`) : [];
+    const schema = gatewayConfigSchema.shape[key as keyof typeof gatewayConfigSchema.shape] as z.ZodTypeAny;
+    const inner = objectIn(schema);
+    const unwrapped = schema instanceof z.ZodDefault ? (schema._def.innerType as z.ZodTypeAny) : schema;
+    const suffix = unwrapped instanceof z.ZodArray ? '[]' : '';
+    return inner ? Object.keys(inner.shape).map((k) => `${key}${suffix}.${k}`) : [];
   });
 
   it.each(nested)('documents the nested key %s', (key) => {

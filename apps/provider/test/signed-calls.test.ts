@@ -66,7 +66,7 @@ describe('signed calls from the core', () => {
     const ok = await w.core.call(w.a.url, 'GET', `/ferry/v1/transfers/${id}/status?role=source`);
     expect(ok).toMatchObject({ status: 200, body: { transferId: id, role: 'source', phase: 'prepared', seq: 0 } });
     const headers = signRequest({ method: 'GET', path: `/ferry/v1/transfers/${id}/status`, body: '', keyId: 'core', signSecretKey: w.core.keys.secretKey });
-    const moved = await fetch(`${w.a.url}/ferry/v1/transfers/${id}/status?role=destination`, { headers });
+    const moved = await fetch(`${w.a.url}/ferry/v1/transfers/${id}/status?role=destination`, { headers: { ...headers } });
     expect(moved.status).toBe(401);
   });
 
