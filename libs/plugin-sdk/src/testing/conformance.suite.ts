@@ -272,8 +272,11 @@ export function runConformanceSuite<O>(opts: ConformanceOptions<O>): void {
         await t.triggerSource();
         await t.triggerSource();
         await t.waitForEnd(timeout);
+        // after the end a repeated trigger is a no-op: nothing restarts, nothing is recorded
+        const before = { source: JSON.stringify(t.source.state), destination: JSON.stringify(t.destination.state) };
         await t.triggerSource();
         await t.triggerDestination();
+        expect({ source: JSON.stringify(t.source.state), destination: JSON.stringify(t.destination.state) }).toEqual(before);
         expect((await t.finalize('succeeded')).destination?.ok).toBe(true);
         expect(t.source.record.completions).toHaveLength(1);
         expect(t.source.record.failures).toEqual([]);
