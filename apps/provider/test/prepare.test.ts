@@ -12,6 +12,12 @@ describe('prepare: policy, mechanism choice and paths', () => {
       name: 'prepare',
       pluginsA: [{ package: LOCALCOPY }, { package: LOCALCOPY_LITE }],
       pluginsB: [{ package: LOCALCOPY_LITE }, { package: LOCALCOPY }],
+      customizeA: (c) =>
+        c.drives!.push({
+          id: 'remote',
+          plugin: 'localcopy',
+          attributes: { listing: { 'x': [{ name: 'b.txt', type: 'file', size: 3, modified: '2026-01-01T00:00:00.000Z' }, { name: 'a', type: 'dir', size: 0, modified: '2026-01-01T00:00:00.000Z' }] } },
+        }),
     });
     writeTree(w.a.driveDir, { 'ok/file.txt': 'data', 'plain.txt': 'x' });
     outside = path.join(w.root, 'outside');
@@ -149,6 +155,13 @@ describe('prepare: policy, mechanism choice and paths', () => {
         ['plain.txt', 'file'],
       ]);
       expect((await browse('ok')).body).toEqual([{ name: 'file.txt', type: 'file', size: 4, modified: expect.any(String) }]);
+    });
+
+    it('asks the plugin for drives it serves, with the path confined', async () => {
+      const res = await browse('/x/', { drive: 'remote' });
+      expect(res.body.map((e: any) => e.name)).toEqual(['a', 'b.txt']);
+      expect((await browse('y', { drive: 'remote' })).status).toBe(404);
+      expect((await browse('x/../..', { drive: 'remote' })).body.error.code).toBe('BAD_PATH');
     });
 
     it('refuses what it must', async () => {
