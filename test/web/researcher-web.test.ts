@@ -21,22 +21,16 @@ let requests: RecordedRequest[];
 const problems: string[] = [];
 let base: string;
 
-// Slow sftp settings (one file at a time, one 4 KiB write in flight) so the big folder is still
-// moving when the test presses Pause or Cancel; the small sample tree is unaffected in practice.
-const SLOW_SFTP = { parallelFiles: 1, requestsInFlight: 1, chunkSize: 4096 };
-const BIG_FILES = 12;
-const BIG_FILE_BYTES = 8 * 1024 * 1024;
+// Random (incompressible) data big enough that a transfer is still moving when the test presses
+// Pause or Cancel; the test waits for the button, never for a fixed time.
+const BIG_FILES = 16;
+const BIG_FILE_BYTES = 32 * 1024 * 1024;
 
 beforeAll(async () => {
   stack = await startStack({
     name: 'web',
     database: 'pglite',
     coreEnv: { FERRY_WEB_DIR: WEB_DIST },
-    customize: ({ gateways }) => {
-      for (const g of [gateways.a, gateways.b]) {
-        for (const p of g.plugins) if (p.package === '@ferry/plugin-sftp') Object.assign(p.options, SLOW_SFTP);
-      }
-    },
   });
   base = stack.coreUrl;
   await makeSampleTree(path.join(stack.dirs.aData, 'project'));
@@ -82,6 +76,17 @@ async function transferViaDialog(p: Page, entry: string, destFolder: string[], o
 const card = (p: Page, taskId: string) => p.locator(`article[data-task-id="${taskId}"]`);
 const waitState = (p: Page, taskId: string, state: string, timeout = LONG) =>
   p.locator(`article[data-task-id="${taskId}"][data-state="${state}"]`).waitFor({ timeout });
+/** Waits until the task's progress bar shows data moving (like the e2e suite, act only once bytes flow). */
+const waitMoving = (p: Page, taskId: string) =>
+  p.waitForFunction(
+    (id) => {
+      const card = document.querySelector(`article[data-task-id="${id}"]`);
+      if (card?.getAttribute('data-state') === 'SUCCEEDED') throw new Error('the transfer finished before the test could act: make the data bigger');
+      return card?.getAttribute('data-state') === 'RUNNING' && Number(card.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') ?? 0) >= 1;
+    },
+    taskId,
+    { timeout: LONG, polling: 100 },
+  );
 
 test('sign in: a wrong token shows UNAUTHENTICATED, the right one opens the files and survives a reload', async () => {
   await page.goto(base + '/');
@@ -96,6 +101,7 @@ test('sign in: a wrong token shows UNAUTHENTICATED, the right one opens the file
   await page.getByLabel('API token').fill(stack.tokens.alice);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Drives you can read' }).waitFor();
+  await page.getByRole('banner').getByText('alice', { exact: true }).waitFor();
   await page.reload();
   await page.getByRole('navigation', { name: 'Drives you can read' }).waitFor();
   expect(await page.getByLabel('API token').count()).toBe(0);
@@ -157,7 +163,7 @@ test('pause and resume from the tasks page, then SUCCEEDED with every byte at B'
   const transfer = await transferViaDialog(page, 'big-run', ['incoming']);
   await page.waitForURL(/#\/tasks/);
   const c = card(page, transfer.task.id);
-  await c.getByRole('button', { name: /^Pause/ }).waitFor({ timeout: LONG });
+  await waitMoving(page, transfer.task.id);
   await shot(page, '05-tasks-running', true);
   await c.getByRole('button', { name: /^Pause/ }).click();
   await waitState(page, transfer.task.id, 'PAUSED');
@@ -176,15 +182,15 @@ test('cancel from the tasks page ends the task CANCELLED', async () => {
   const transfer = await transferViaDialog(page, 'big-run', ['cancelled']);
   await page.waitForURL(/#\/tasks/);
   const c = card(page, transfer.task.id);
-  await c.getByRole('button', { name: /^Cancel/ }).waitFor({ timeout: LONG });
+  await waitMoving(page, transfer.task.id);
   await c.getByRole('button', { name: /^Cancel/ }).click();
   await waitState(page, transfer.task.id, 'CANCELLED');
   expect(await c.getByRole('button').count()).toBe(0);
   // it is history now, and the state filter finds it
-  await page.getByLabel('State', { exact: true }).selectOption('CANCELLED');
+  await page.getByLabel('Filter by state').selectOption('CANCELLED');
   await page.getByTestId('finished-tasks').locator(`article[data-task-id="${transfer.task.id}"]`).waitFor();
   expect(await page.getByTestId('finished-tasks').locator('article[data-state="SUCCEEDED"]').count()).toBe(0);
-  await page.getByLabel('State', { exact: true }).selectOption('');
+  await page.getByLabel('Filter by state').selectOption('');
 });
 
 test("a policy rejection shows the provider's reason and moves nothing", async () => {
@@ -247,6 +253,7 @@ test('without the event stream the tasks page falls back to polling and still fo
 
 test("a second user cannot see the first user's tasks", async () => {
   await page.goto(base + '/#/tasks');
+  await page.locator('article[data-task-id]').first().waitFor();
   const aliceIds = await page.locator('article[data-task-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')));
   expect(aliceIds.length).toBeGreaterThanOrEqual(4);
 

@@ -33,10 +33,20 @@ export function App() {
     [token],
   );
 
+  const [user, setUser] = useState<string | null>(null);
   // Make the key pair as soon as someone signs in, so the first transfer does not wait for it.
   useEffect(() => {
-    if (token) void ensureKey().catch(() => undefined);
-  }, [token]);
+    setUser(null);
+    if (!session) return;
+    void ensureKey().catch(() => undefined);
+    session.api.me().then(
+      (me) => setUser(me.name),
+      (e) => {
+        // a token revoked since the last visit: back to the sign-in page
+        if ((e as { code?: string }).code === 'UNAUTHENTICATED') session.signOut();
+      },
+    );
+  }, [session]);
 
   if (!session) {
     return (
@@ -67,6 +77,11 @@ export function App() {
             </a>
           ))}
         </nav>
+        {user && (
+          <span className="user-name" title="Signed in as">
+            {user}
+          </span>
+        )}
         <button type="button" className="sign-out" onClick={session.signOut}>
           Sign out
         </button>

@@ -58,6 +58,11 @@ export class ApiClient {
     }
   }
 
+  /** who the token belongs to */
+  me(): Promise<{ name: string; admin: boolean }> {
+    return this.request('GET', '/api/me');
+  }
+
   async drives(): Promise<DriveView[]> {
     return items(await this.request<DriveView[] | Page<DriveView>>('GET', '/api/drives'));
   }

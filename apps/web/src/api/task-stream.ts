@@ -24,6 +24,8 @@ export function subscribeTasks(api: ApiClient, h: TaskStreamHandlers): () => voi
   const ctl = new AbortController();
   let pollTimer: ReturnType<typeof setInterval> | null = null;
   let backoff = 1000;
+  // the core numbers events by update time; on reconnect it replays what changed since this id
+  let lastEventId: string | null = null;
 
   const startPolling = () => {
     if (pollTimer) return;
@@ -37,7 +39,11 @@ export function subscribeTasks(api: ApiClient, h: TaskStreamHandlers): () => voi
 
   const connectOnce = async (): Promise<void> => {
     const res = await fetch('/api/tasks/events', {
-      headers: { authorization: `Bearer ${api.token}`, accept: 'text/event-stream' },
+      headers: {
+        authorization: `Bearer ${api.token}`,
+        accept: 'text/event-stream',
+        ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+      },
       signal: ctl.signal,
       cache: 'no-store',
     });
@@ -70,6 +76,7 @@ export function subscribeTasks(api: ApiClient, h: TaskStreamHandlers): () => voi
       const field = i < 0 ? line : line.slice(0, i);
       const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
       if (field === 'event') event = value;
+      else if (field === 'id' && value) lastEventId = value;
       else if (field === 'data') data.push(value);
     }
     if (data.length === 0 || (event !== 'task' && event !== 'message')) return;

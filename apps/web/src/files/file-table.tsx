@@ -43,6 +43,7 @@ export function FileTable({ entries, selected, onSelectionChange, onOpenDir, onC
   const keyMenu = (e: React.KeyboardEvent, name: string) => {
     if (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) {
       e.preventDefault();
+      if (!selected.has(name)) onSelectionChange(new Set([name]));
       const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
       onContextMenu(name, r.left + 40, r.bottom);
     }

@@ -79,7 +79,7 @@ export function PendingBanner() {
           {n === 1 ? 'A transfer was' : `${n} transfers were`} prepared but not started
         </strong>{' '}
         (the page was closed before {n === 1 ? 'it was' : 'they were'} approved):{' '}
-        {pending.map((p) => `${p.transfer.source.path || '/'} → ${p.transfer.destination.driveId}:/${p.transfer.destination.path}`).join(', ')}.
+        {pending.map((p) => `${p.transfer.source.driveId}:/${p.transfer.source.path} → ${p.transfer.destination.driveId}:/${p.transfer.destination.path}`).join(', ')}.
         {' '}Unfinished transfers expire at {new Date(pending[0].transfer.triggerDeadline).toLocaleTimeString()}.
       </p>
       <ErrorBox error={error} />

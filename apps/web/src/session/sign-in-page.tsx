@@ -17,7 +17,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (token: string) => void
     setBusy(true);
     setError(null);
     try {
-      await new ApiClient(t).drives();
+      await new ApiClient(t).me();
       onSignedIn(t);
     } catch (err) {
       setError(toApiError(err));

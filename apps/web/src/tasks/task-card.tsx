@@ -22,6 +22,8 @@ export function TaskCard({ task: t, onOperate }: { task: TaskView; onOperate: (o
   const pct =
     t.state === 'SUCCEEDED' ? 100 : percent(p.bytesDone, p.bytesTotal) ?? percent(p.filesDone, p.filesTotal) ?? (done ? 0 : null);
   const isTunnel = t.kind === 'tunnel';
+  // a paused task keeps its last report; its rate and ETA would be stale
+  const moving = t.state === 'RUNNING';
 
   const run = async (op: TaskOperation) => {
     setPending(op);
@@ -94,11 +96,11 @@ export function TaskCard({ task: t, onOperate }: { task: TaskView; onOperate: (o
             <>
               <div>
                 <dt>Rate</dt>
-                <dd>{formatRate(p.rate)}</dd>
+                <dd>{moving ? formatRate(p.rate) : '—'}</dd>
               </div>
               <div>
                 <dt>Time left</dt>
-                <dd>{formatEta(p.eta)}</dd>
+                <dd>{moving ? formatEta(p.eta) : t.state === 'PAUSED' ? 'paused' : '—'}</dd>
               </div>
             </>
           )}

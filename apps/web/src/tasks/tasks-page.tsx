@@ -57,7 +57,7 @@ export function TasksPage() {
           <div className="filters">
             <label>
               State{' '}
-              <select value={filter.state} onChange={(e) => setFilter({ ...filter, state: e.target.value as HistoryFilter['state'] })}>
+              <select aria-label="Filter by state" value={filter.state} onChange={(e) => setFilter({ ...filter, state: e.target.value as HistoryFilter['state'] })}>
                 <option value="">All</option>
                 {END_STATES.map((s) => (
                   <option key={s} value={s}>
@@ -68,7 +68,7 @@ export function TasksPage() {
             </label>
             <label>
               Kind{' '}
-              <select value={filter.kind} onChange={(e) => setFilter({ ...filter, kind: e.target.value as HistoryFilter['kind'] })}>
+              <select aria-label="Filter by kind" value={filter.kind} onChange={(e) => setFilter({ ...filter, kind: e.target.value as HistoryFilter['kind'] })}>
                 <option value="">All</option>
                 <option value="transfer">Transfers</option>
                 <option value="tunnel">Tunnels</option>
