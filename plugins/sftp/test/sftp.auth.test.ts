@@ -79,6 +79,19 @@ describe('sftp embedded server: who may log in, and what a session may do', () =
     }
   });
 
+  it('ends an idle session once its grant has expired, without any request from it', async () => {
+    const g = await liveGrant(pair);
+    const client = await rawConnect(g.login);
+    await openSftp(client);
+    const closed = new Promise<void>((resolve) => client.on('close', () => resolve()));
+    pair.destination.parts.clock.advance(3601 * 1000);
+    try {
+      await closed; // the server's sweep notices; nothing on the client side asked
+    } finally {
+      pair.destination.parts.clock.advance(-3601 * 1000);
+    }
+  });
+
   it('ends open sessions when the grant is revoked (cancel)', async () => {
     const g = await liveGrant(pair);
     const client = await rawConnect(g.login);

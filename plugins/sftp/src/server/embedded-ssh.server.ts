@@ -19,6 +19,8 @@ export interface EmbeddedServerDeps {
 
 /** a connection that has not authenticated by then is dropped (slow or idle clients hold sockets) */
 const AUTH_TIMEOUT_MS = 30_000;
+/** how often idle sessions are checked against their grant (busy ones are checked per request) */
+const SWEEP_INTERVAL_MS = 5_000;
 
 interface LiveConnection {
   conn: Connection;
@@ -31,6 +33,7 @@ interface LiveConnection {
  */
 export class EmbeddedSshServer {
   private server: Server | null = null;
+  private sweep: NodeJS.Timeout | null = null;
   private readonly live = new Map<string, Set<LiveConnection>>();
   private readonly written = new Map<string, number>();
   port = 0;
@@ -49,12 +52,16 @@ export class EmbeddedSshServer {
     });
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
+    this.sweep = setInterval(() => this.endDeadSessions(), SWEEP_INTERVAL_MS);
+    this.sweep.unref();
     return this.port;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
+    if (this.sweep) clearInterval(this.sweep);
+    this.sweep = null;
     if (!server) return;
     for (const set of this.live.values()) for (const c of set) c.conn.end();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -72,6 +79,13 @@ export class EmbeddedSshServer {
         c.conn.end();
       }),
     );
+  }
+
+  /** Ends the sessions of grants that expired (or were revoked) while their sessions sat idle. */
+  private endDeadSessions(): void {
+    for (const username of [...this.live.keys()]) {
+      if (!this.deps.isLive(username)) void this.disconnect(username);
+    }
   }
 
   /** Bytes written through sessions of this grant until it was revoked (for operators' logs and tests). */
