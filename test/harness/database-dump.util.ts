@@ -21,23 +21,3 @@ export async function dumpPostgres(url: string): Promise<string> {
     await c.end();
   }
 }
-
-/** Same for an embedded PGlite folder (the owning process must be stopped first). */
-export async function dumpPglite(dataDir: string): Promise<string> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = new PGlite(dataDir);
-  try {
-    const tables = await db.query<{ table_schema: string; table_name: string }>(
-      `SELECT table_schema, table_name FROM information_schema.tables
-        WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
-    );
-    const lines: string[] = [];
-    for (const t of tables.rows) {
-      const rows = await db.query(`SELECT * FROM "${t.table_schema}"."${t.table_name}"`);
-      for (const r of rows.rows) lines.push(`${t.table_schema}.${t.table_name}\t${JSON.stringify(r)}`);
-    }
-    return lines.join('\n');
-  } finally {
-    await db.close();
-  }
-}

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TransferView } from '@ferry/contracts';
+import { generateBoxKeyPair } from '@ferry/crypto';
 import { hashTree, listAll, makeSampleTree, startStack, writeRandomFile, type Stack } from '../harness';
 import { launchChromium, recordRequests, shot, signIn, watchPage, WEB_DIST, type RecordedRequest } from './web-browser.util';
 
@@ -239,6 +240,29 @@ test('a tab closed before the trigger: opening the app again offers to finish it
   await again.close();
 });
 
+test('Discard forgets a negotiation that was never triggered and cancels it at the core', async () => {
+  fs.mkdirSync(path.join(stack.dirs.bInbox, 'discarded'), { recursive: true });
+  const first = watchPage(await alice.newPage(), problems);
+  await first.goto(base + '/#/files?drive=a-data');
+  await first.route('**/api/transfers/*/trigger', () => undefined);
+  const triggerSeen = first.waitForRequest((r) => r.url().endsWith('/trigger'));
+  const transfer = await transferViaDialog(first, 'project', ['discarded']);
+  await triggerSeen;
+  await first.close();
+
+  const again = watchPage(await alice.newPage(), problems);
+  await again.goto(base + '/#/tasks');
+  const banner = again.getByRole('region', { name: 'Transfers not started' });
+  await banner.getByRole('button', { name: 'Discard' }).click();
+  await banner.waitFor({ state: 'detached' });
+  await waitState(again, transfer.task.id, 'CANCELLED');
+  expect(listAll(path.join(stack.dirs.bInbox, 'discarded'))).toEqual([]);
+  await again.reload();
+  await again.locator(`article[data-task-id="${transfer.task.id}"]`).waitFor();
+  expect(await again.getByRole('region', { name: 'Transfers not started' }).count()).toBe(0);
+  await again.close();
+});
+
 test('without the event stream the tasks page falls back to polling and still follows the task', async () => {
   fs.mkdirSync(path.join(stack.dirs.bInbox, 'polled'), { recursive: true });
   const p = watchPage(await alice.newPage(), problems);
@@ -292,7 +316,7 @@ test('keyboard: the context menu opens with Shift+F10 and the dialog closes with
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog');
   await dialog.waitFor();
-  await dialog.getByRole('list').first().waitFor();
+  await dialog.getByRole('list', { name: /^Folders in/ }).waitFor();
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
 });
@@ -317,6 +341,24 @@ test('the secret key never leaves the browser', async () => {
   }
 });
 
+test("importing the CLI's key file replaces the key; a broken file is refused with a code", async () => {
+  const before = await page.getByTestId('key-fingerprint').textContent();
+  const cliKey = { type: 'x25519', ...generateBoxKeyPair(), createdAt: new Date().toISOString() };
+  const input = page.getByLabel('Key file to import');
+  await input.setInputFiles({ name: 'key.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(cliKey)) });
+  await page.getByRole('status').filter({ hasText: 'Key imported' }).waitFor();
+  expect(await page.getByText(cliKey.publicKey, { exact: true }).count()).toBe(1);
+  expect(await page.getByTestId('key-fingerprint').textContent()).not.toBe(before);
+
+  const wrongPublic = { ...cliKey, publicKey: generateBoxKeyPair().publicKey };
+  await input.setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(wrongPublic)) });
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  expect(await alert.locator('.error-code').textContent()).toBe('BAD_KEY_FILE');
+  expect(await alert.locator('.error-message').textContent()).toContain('publicKey does not belong to secretKey');
+  expect(await page.getByText(cliKey.publicKey, { exact: true }).count()).toBe(1); // unchanged
+});
+
 test('usable at a phone width (375 px)', async () => {
   const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
   const p = watchPage(await phone.newPage(), problems);
@@ -328,7 +370,7 @@ test('usable at a phone width (375 px)', async () => {
   expect(await overflow()).toBeLessThanOrEqual(0);
   await p.getByLabel('Select project').check();
   await p.getByRole('toolbar').getByRole('button', { name: 'Transfer to…' }).click();
-  await p.getByRole('dialog').getByRole('list').first().waitFor();
+  await p.getByRole('dialog').getByRole('list', { name: /^Folders in/ }).waitFor();
   await shot(p, '07-phone-dialog');
   await p.keyboard.press('Escape');
   await p.goto(base + '/#/tasks');
