@@ -74,7 +74,7 @@ export class DestinationRole {
     if (grant.status === 'active') {
       // a retried trigger: make sure the live copy and the server agree, change nothing
       if (!isGrantUsable(grant, now)) throw new MechanismError('INVALID_STATE', 'the grant has expired');
-      await this.grants.save(t, grant);
+      this.grants.remember(grant);
       await this.backend.install(grant);
       return;
     }
@@ -127,7 +127,7 @@ export class DestinationRole {
     const grant = readGrant(t.state);
     if (!grant || grant.status !== 'active') return;
     if (isGrantUsable(grant, this.ctx.clock.now())) {
-      await this.grants.save(t, grant);
+      this.grants.remember(grant);
       await this.backend.install(grant);
       return;
     }

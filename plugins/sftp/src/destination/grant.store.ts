@@ -21,6 +21,11 @@ export class GrantStore {
     this.byUsername.set(grant.username, grant);
   }
 
+  /** Makes an already persisted grant the live copy (after a restart, or a repeated trigger). */
+  remember(grant: Grant): void {
+    this.byUsername.set(grant.username, grant);
+  }
+
   /** The live copy (sync; used per SFTP request). */
   peek(username: string): Grant | undefined {
     return this.byUsername.get(username);
