@@ -22,7 +22,8 @@ export interface SessionGuard {
 
 export const PART_SUFFIX = '.ferry-part';
 const MAX_HANDLES = 1024;
-const MAX_READ = 256 * 1024;
+// stays well inside the 256 KiB packets SFTP clients accept, header included
+const MAX_READ = 64 * 1024;
 const READDIR_BATCH = 128;
 
 type OpenHandle =
