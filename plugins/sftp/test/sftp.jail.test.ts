@@ -104,6 +104,30 @@ describe('sftp embedded server: path jail', () => {
     await outsideUntouched();
   });
 
+  it('reads back partial files, lists folders, and removes what it created', async () => {
+    const data = Buffer.alloc(100 * 1024, 9);
+    const w = await ok<Buffer>((cb) => sftp.open('/piece.bin.ferry-part', 'w', cb));
+    await ok((cb) => sftp.write(w, data, 0, data.length, 0, cb));
+    await ok((cb) => sftp.close(w, cb));
+    const r = await ok<Buffer>((cb) => sftp.open('/piece.bin.ferry-part', 'r', cb));
+    const back = Buffer.alloc(data.length);
+    let got = 0;
+    while (got < data.length) {
+      const n = await new Promise<number>((resolve, reject) =>
+        sftp.read(r, back, got, data.length - got, got, (err, bytes) => (err ? reject(err) : resolve(bytes))),
+      );
+      got += n;
+    }
+    await ok((cb) => sftp.close(r, cb));
+    expect(back.equals(data)).toBe(true);
+    await ok((cb) => sftp.mkdir('/made', cb));
+    const names = (await ok<Array<{ filename: string }>>((cb) => sftp.readdir('/', cb))).map((e) => e.filename);
+    expect(names).toEqual(expect.arrayContaining(['piece.bin.ferry-part', 'made', 'link-dir']));
+    await ok((cb) => sftp.unlink('/piece.bin.ferry-part', cb));
+    await ok((cb) => sftp.rmdir('/made', cb));
+    await expect(fs.access(path.join(jailDir, 'made'))).rejects.toThrow();
+  });
+
   it('gives write access, not read access, to files that were already there', async () => {
     await fs.writeFile(path.join(jailDir, 'existing.txt'), 'private to the destination\n');
     expect(await outcome((cb) => sftp.open('/existing.txt', 'r', cb))).not.toBeNull();
