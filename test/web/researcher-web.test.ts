@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import type { TransferView } from '@ferry/contracts';
 import { generateBoxKeyPair } from '@ferry/crypto';
 import { hashTree, listAll, makeSampleTree, startStack, writeRandomFile, type Stack } from '../harness';
@@ -72,6 +72,18 @@ async function transferViaDialog(p: Page, entry: string, destFolder: string[], o
   await dialog.getByRole('button', { name: /^Transfer .*here$/ }).click();
   const res = await created;
   return (await res.json()) as TransferView;
+}
+
+/**
+ * Catches the page's trigger request before it leaves the browser; the test then aborts it and
+ * closes the tab: a negotiation the core answered that was never triggered. (Closing the page with
+ * the request merely paused is not enough: Chromium may still send it while the tab goes away.)
+ */
+async function holdTrigger(p: Page): Promise<{ caught: Promise<Route> }> {
+  let resolve!: (r: Route) => void;
+  const caught = new Promise<Route>((r) => (resolve = r));
+  await p.route('**/api/transfers/*/trigger', (r) => resolve(r));
+  return { caught };
 }
 
 const card = (p: Page, taskId: string) => p.locator(`article[data-task-id="${taskId}"]`);
@@ -219,11 +231,10 @@ test('a tab closed before the trigger: opening the app again offers to finish it
   const first = watchPage(await alice.newPage(), problems);
   await first.goto(base + '/#/files?drive=a-data');
   // hold the trigger request forever, then close the tab: the negotiation is answered, never triggered
-  await first.route('**/api/transfers/*/trigger', () => undefined);
-  const triggerSeen = first.waitForRequest((r) => r.url().endsWith('/trigger'));
+  const held = await holdTrigger(first);
   const transfer = await transferViaDialog(first, 'project', ['resumed']);
-  await triggerSeen;
-  await first.close();
+  await (await held.caught).abort('failed'); // it never reaches the core…
+  await first.close(); // …and the tab is gone
 
   const again = watchPage(await alice.newPage(), problems);
   await again.goto(base + '/#/files');
@@ -244,11 +255,10 @@ test('Discard forgets a negotiation that was never triggered and cancels it at t
   fs.mkdirSync(path.join(stack.dirs.bInbox, 'discarded'), { recursive: true });
   const first = watchPage(await alice.newPage(), problems);
   await first.goto(base + '/#/files?drive=a-data');
-  await first.route('**/api/transfers/*/trigger', () => undefined);
-  const triggerSeen = first.waitForRequest((r) => r.url().endsWith('/trigger'));
+  const held = await holdTrigger(first);
   const transfer = await transferViaDialog(first, 'project', ['discarded']);
-  await triggerSeen;
-  await first.close();
+  await (await held.caught).abort('failed'); // it never reaches the core…
+  await first.close(); // …and the tab is gone
 
   const again = watchPage(await alice.newPage(), problems);
   await again.goto(base + '/#/tasks');

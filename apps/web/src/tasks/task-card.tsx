@@ -24,6 +24,8 @@ export function TaskCard({ task: t, onOperate }: { task: TaskView; onOperate: (o
   const isTunnel = t.kind === 'tunnel';
   // a paused task keeps its last report; its rate and ETA would be stale
   const moving = t.state === 'RUNNING';
+  // refused or expired before anything moved: no progress to speak of
+  const neverStarted = (t.state === 'REJECTED' || t.state === 'EXPIRED') && p.bytesDone === 0 && p.filesDone === 0;
 
   const run = async (op: TaskOperation) => {
     setPending(op);
@@ -54,7 +56,7 @@ export function TaskCard({ task: t, onOperate }: { task: TaskView; onOperate: (o
           {t.state}
         </span>
       </header>
-      {!isTunnel && <ProgressBar value={pct} label={`Progress of ${title(t)}`} state={t.state} />}
+      {!isTunnel && !neverStarted && <ProgressBar value={pct} label={`Progress of ${title(t)}`} state={t.state} />}
       {isTunnel ? (
         <dl className="task-stats">
           <div>
@@ -76,6 +78,13 @@ export function TaskCard({ task: t, onOperate }: { task: TaskView; onOperate: (o
           <div>
             <dt>B → A</dt>
             <dd>{formatBytes(t.tunnel?.bytesBtoA ?? 0)}</dd>
+          </div>
+        </dl>
+      ) : neverStarted ? (
+        <dl className="task-stats">
+          <div>
+            <dt>Ended</dt>
+            <dd>{formatDate(t.finishedAt ?? t.updatedAt)}</dd>
           </div>
         </dl>
       ) : (
