@@ -273,15 +273,30 @@ test('Discard forgets a negotiation that was never triggered and cancels it at t
   await again.close();
 });
 
-test('without the event stream the tasks page falls back to polling and still follows the task', async () => {
+test('two items picked with checkboxes and Ctrl-click become two transfers; without the event stream the page polls', async () => {
   fs.mkdirSync(path.join(stack.dirs.bInbox, 'polled'), { recursive: true });
   const p = watchPage(await alice.newPage(), problems);
   await p.route('**/api/tasks/events', (r) => r.abort());
-  await p.goto(base + '/#/files?drive=a-data');
-  const transfer = await transferViaDialog(p, 'project', ['polled']);
+  await p.goto(base + '/#/files?drive=a-data&path=project');
+  await p.getByLabel('Select README.txt', { exact: true }).check();
+  await p.locator('tr[data-name="nested"] td.col-size').click({ modifiers: ['Control'] });
+  expect(await p.getByRole('toolbar').getByText('2 selected').count()).toBe(1);
+  await p.getByRole('toolbar').getByRole('button', { name: 'Transfer to…' }).click();
+  const dialog = p.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'polled', exact: true }).click();
+  await dialog.getByRole('list', { name: /^Folders in polled/ }).waitFor();
+  const created: TransferView[] = [];
+  p.on('response', (r) => {
+    if (r.url().endsWith('/api/transfers') && r.request().method() === 'POST') void r.json().then((x) => created.push(x as TransferView));
+  });
+  await dialog.getByRole('button', { name: 'Transfer 2 items here' }).click();
   await p.waitForURL(/#\/tasks/);
   await p.getByRole('status').filter({ hasText: 'polling' }).waitFor();
-  await waitState(p, transfer.task.id, 'SUCCEEDED');
+  expect(created.map((t) => t.source.path).sort()).toEqual(['project/README.txt', 'project/nested']);
+  for (const t of created) await waitState(p, t.task.id, 'SUCCEEDED');
+  const src = await hashTree(path.join(stack.dirs.aData, 'project', 'nested'));
+  expect(await hashTree(path.join(stack.dirs.bInbox, 'polled', 'nested'))).toEqual(src);
+  expect(fs.readFileSync(path.join(stack.dirs.bInbox, 'polled', 'README.txt'), 'utf8')).toBe('ferry e2e sample\n');
   await p.close();
 });
 
