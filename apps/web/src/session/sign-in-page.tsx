@@ -50,6 +50,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (token: string) => void
         <button type="submit" className="primary" disabled={busy || !token.trim()}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <p className="muted small">Trying the demo (npm start)? Its banner and .ferry/demo.json list tokens for alice and bob.</p>
       </form>
     </main>
   );
