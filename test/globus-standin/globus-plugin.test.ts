@@ -123,6 +123,16 @@ describe('globus plugin: moving data', () => {
     expect(g.rules(collB)).toHaveLength(0);
   });
 
+  it('sends sync_level from the options: a file already at the destination is skipped by Globus', async () => {
+    fs.mkdirSync(path.join(tmp, 'b', 'projects', 'synced'));
+    fs.copyFileSync(path.join(tmp, 'a', 'single.dat'), path.join(tmp, 'b', 'projects', 'synced', 'single.dat'));
+    const c = await gateway('sync', appA, { syncLevel: 'size' });
+    const id = randomUUID();
+    const { ending } = await finishTransfer(c, b, await startTransfer(c, b, src('single.dat'), dst('synced'), id));
+    expect(ending.kind).toBe('completed');
+    expect(tasksLabelled(id)[0]).toMatchObject({ sync_level: 1, files_skipped: 1, files_transferred: 0, bytes_transferred: 0 });
+  });
+
   it('a retried trigger — even after a crash that lost the task id — yields ONE Globus task', async () => {
     fs.mkdirSync(path.join(tmp, 'b', 'projects', 'retry'));
     const id = randomUUID();
@@ -217,7 +227,7 @@ describe('globus plugin: resilience', () => {
   it('one poller follows many transfers with batched task_list calls, never one request per task', async () => {
     fs.mkdirSync(path.join(tmp, 'b', 'projects', 'many'));
     const before = g.count('GET /v0.10/task/:id');
-    const hs = [];
+    const hs: Array<{ s: TestHandle; d: TestHandle }> = [];
     g.setBytesPerTick(0); // hold them all so Globus' limit of 3 running tasks per identity shows
     for (let i = 0; i < 12; i++) {
       fs.mkdirSync(path.join(tmp, 'b', 'projects', 'many', `m${i}`));

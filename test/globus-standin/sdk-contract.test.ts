@@ -21,11 +21,13 @@ let dstColl: string;
 let appToken: string;
 let ownerToken: string;
 
+/** The SDK types token() for authorization_code only (it has no client-credentials helper); Globus takes this form. */
+const clientCredentials = { grant_type: 'client_credentials', scope: SCOPE } as never;
 const bearer = (t: string) => ({ headers: { Authorization: `Bearer ${t}` } });
 const basic = (c: StandinClient) => ({ Authorization: 'Basic ' + Buffer.from(`${c.clientId}:${c.secret}`).toString('base64') });
 
 async function clientToken(c: StandinClient): Promise<string> {
-  const res = await auth.oauth2.token.token({ payload: { grant_type: 'client_credentials', scope: SCOPE }, headers: basic(c) });
+  const res = await auth.oauth2.token.token({ payload: clientCredentials, headers: basic(c) });
   expect(res.status).toBe(200);
   const body = (await res.json()) as Record<string, unknown>;
   return body.access_token as string;
@@ -67,7 +69,7 @@ afterAll(async () => {
 
 describe('Globus Auth through the SDK', () => {
   it('client_credentials answers the documented token shape', async () => {
-    const res = await auth.oauth2.token.token({ payload: { grant_type: 'client_credentials', scope: SCOPE }, headers: basic(app) });
+    const res = await auth.oauth2.token.token({ payload: clientCredentials, headers: basic(app) });
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toEqual({
       access_token: expect.any(String),
@@ -81,17 +83,17 @@ describe('Globus Auth through the SDK', () => {
 
   it('refresh_token grant works and a bad refresh token is invalid_grant (401)', async () => {
     const rt = g.issueRefreshToken(app.clientId);
-    const ok = await auth.oauth2.token.refresh({ payload: { grant_type: 'refresh_token', refresh_token: rt }, headers: basic(app) });
+    const ok = await auth.oauth2.token.refresh({ payload: { grant_type: 'refresh_token', refresh_token: rt, client_id: app.clientId }, headers: basic(app) });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as Record<string, unknown>).access_token).toEqual(expect.any(String));
-    const bad = await auth.oauth2.token.refresh({ payload: { grant_type: 'refresh_token', refresh_token: 'nope' }, headers: basic(app) });
+    const bad = await auth.oauth2.token.refresh({ payload: { grant_type: 'refresh_token', refresh_token: 'nope', client_id: app.clientId }, headers: basic(app) });
     expect(bad.status).toBe(401);
     expect(await bad.json()).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('a wrong secret is invalid_client (401)', async () => {
     const res = await auth.oauth2.token.token({
-      payload: { grant_type: 'client_credentials', scope: SCOPE },
+      payload: clientCredentials,
       headers: { Authorization: 'Basic ' + Buffer.from(`${app.clientId}:wrong`).toString('base64') },
     });
     expect(res.status).toBe(401);
@@ -103,7 +105,7 @@ describe('Globus Transfer through the SDK', () => {
   let ruleId: string;
 
   it('the collection owner grants the app rw with an ACL rule; a second identical rule is 409', async () => {
-    const payload = { DATA_TYPE: 'access', principal_type: 'identity', principal: app.identityId, path: '/inbox/', permissions: 'rw' };
+    const payload = { DATA_TYPE: 'access', principal_type: 'identity', principal: app.identityId, path: '/inbox/', permissions: 'rw' } as const;
     const res = await transfer.access.create(dstColl, { payload, ...bearer(ownerToken) });
     expect(res.status).toBe(201);
     const body = (await res.json()) as Record<string, unknown>;
@@ -125,10 +127,10 @@ describe('Globus Transfer through the SDK', () => {
       source_endpoint: srcColl,
       destination_endpoint: dstColl,
       label: 'contract run',
-      sync_level: null,
+      sync_level: 1 as const, // size: the destination is empty, so everything is copied
       verify_checksum: true,
       encrypt_data: true,
-      DATA: [{ DATA_TYPE: 'transfer_item', source_path: '/run/', destination_path: '/inbox/run/', recursive: true }],
+      DATA: [{ DATA_TYPE: 'transfer_item' as const, source_path: '/run/', destination_path: '/inbox/run/', recursive: true }],
     };
     const first = await transfer.taskSubmission.submitTransfer({ payload, ...bearer(appToken) });
     expect(first.status).toBe(202);
@@ -193,7 +195,7 @@ describe('Globus Transfer through the SDK', () => {
         submission_id: sid,
         source_endpoint: srcColl,
         destination_endpoint: dstColl,
-        DATA: [{ DATA_TYPE: 'transfer_item', source_path: '/run/one.bin', destination_path: '/elsewhere/one.bin', recursive: false }],
+        DATA: [{ DATA_TYPE: 'transfer_item' as const, source_path: '/run/one.bin', destination_path: '/elsewhere/one.bin', recursive: false }],
       },
       ...bearer(appToken),
     });
@@ -216,7 +218,7 @@ describe('Globus Transfer through the SDK', () => {
           source_endpoint: srcColl,
           destination_endpoint: dstColl,
           label: `slow ${i}`,
-          DATA: [{ DATA_TYPE: 'transfer_item', source_path: '/run/one.bin', destination_path: `/inbox/slow-${i}.bin` }],
+          DATA: [{ DATA_TYPE: 'transfer_item' as const, source_path: '/run/one.bin', destination_path: `/inbox/slow-${i}.bin` }],
         },
         ...bearer(appToken),
       });
@@ -258,14 +260,14 @@ describe('Globus Transfer through the SDK', () => {
     const noEndpoint = await transfer.fileOperations.ls('0b3c5f6e-1111-2222-3333-444455556666', { query: { path: '/' }, ...bearer(appToken) });
     expect(noEndpoint.status).toBe(404);
     expect(await noEndpoint.json()).toMatchObject({ code: 'EndpointNotFound' });
-    const badSubmit = await transfer.taskSubmission.submitTransfer({ payload: { submission_id: 'x', DATA: [] }, ...bearer(appToken) });
+    const badSubmit = await transfer.taskSubmission.submitTransfer({ payload: { submission_id: 'x', DATA: [] } as never, ...bearer(appToken) });
     expect(badSubmit.status).toBe(400);
     expect(((await badSubmit.json()) as { code: string }).code).toMatch(/^ClientError\.BadRequest/);
 
     g.requireConsent(dstColl);
     const sid = ((await (await transfer.taskSubmission.submissionId(bearer(appToken))).json()) as { value: string }).value;
     const consent = await transfer.taskSubmission.submitTransfer({
-      payload: { submission_id: sid, source_endpoint: srcColl, destination_endpoint: dstColl, DATA: [{ DATA_TYPE: 'transfer_item', source_path: '/run/', destination_path: '/inbox/x/', recursive: true }] },
+      payload: { submission_id: sid, source_endpoint: srcColl, destination_endpoint: dstColl, DATA: [{ DATA_TYPE: 'transfer_item' as const, source_path: '/run/', destination_path: '/inbox/x/', recursive: true }] },
       ...bearer(appToken),
     });
     expect(consent.status).toBe(403);

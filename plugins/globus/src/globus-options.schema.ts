@@ -48,4 +48,4 @@ export const globusOptionsSchema = {
   },
 };
 
-export const SYNC_LEVELS: Record<NonNullable<GlobusOptions['syncLevel']>, number> = { exists: 0, size: 1, mtime: 2, checksum: 3 };
+export const SYNC_LEVELS: Record<NonNullable<GlobusOptions['syncLevel']>, 0 | 1 | 2 | 3> = { exists: 0, size: 1, mtime: 2, checksum: 3 };

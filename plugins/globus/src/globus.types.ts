@@ -45,7 +45,8 @@ export interface GlobusTransferDocument {
   source_endpoint: string;
   destination_endpoint: string;
   label: string;
-  sync_level: number | null;
+  /** 0 exists, 1 size, 2 mtime, 3 checksum; absent: always copy */
+  sync_level?: 0 | 1 | 2 | 3;
   verify_checksum: boolean;
   encrypt_data: boolean;
   DATA: GlobusTransferItem[];

@@ -109,7 +109,7 @@ export class SourceSide {
         source_endpoint: s.collectionId,
         destination_endpoint: peer.collectionId,
         label: t.id,
-        sync_level: this.d.options.syncLevel === null ? null : SYNC_LEVELS[this.d.options.syncLevel],
+        ...(this.d.options.syncLevel === null ? {} : { sync_level: SYNC_LEVELS[this.d.options.syncLevel] }),
         verify_checksum: t.options.verify === 'checksum',
         encrypt_data: this.d.options.encryptData,
         DATA: [this.item(s, peer)],
