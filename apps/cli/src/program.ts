@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ApiError } from './api/api.error';
 import { CliContext } from './cli.context';
 import { CliError } from './cli.error';
+import { adminCommand } from './commands/admin/admin.command';
 import { drivesCommand } from './commands/drives.command';
 import { keygenCommand } from './commands/keygen.command';
 import { loginCommand } from './commands/login.command';
@@ -21,7 +22,7 @@ export function buildProgram(ctx: CliContext): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .enablePositionalOptions();
-  for (const c of [loginCommand, keygenCommand, drivesCommand, lsCommand, transferCommand, tasksCommand]) {
+  for (const c of [loginCommand, keygenCommand, drivesCommand, lsCommand, transferCommand, tasksCommand, adminCommand]) {
     program.addCommand(c(ctx));
   }
   program.addHelpText(

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ADMIN_CONTROLLERS, ADMIN_PROVIDERS } from './admin/admin.providers';
 import { TokenGuard } from './auth/token.guard';
 import { CORE_CONFIG, CoreConfig } from './config/core-config';
 import { CoreInstance } from './config/core-instance';
@@ -16,13 +17,19 @@ import { RecordProgressHandler } from './gateway-api/commands/record-progress.ha
 import { GatewayProgressController } from './gateway-api/gateway-progress.controller';
 import { GatewaySignatureGuard } from './gateway-api/gateway-signature.guard';
 import { GatewayClient } from './gateway/gateway.client';
+import { HealthController } from './health/health.controller';
+import { CheckReadinessHandler } from './health/queries/check-readiness.handler';
 import { ProviderRegistry } from './gateway/provider-registry.service';
 import { CleanupGatewaysHandler } from './lifecycle/commands/cleanup-gateways.handler';
 import { FinalizeTransferHandler } from './lifecycle/commands/finalize-transfer.handler';
 import { TaskLifecycleSaga } from './lifecycle/sagas/task-lifecycle.saga';
+import { CoreMetrics } from './metrics/core-metrics.service';
+import { MetricsTokenGuard } from './metrics/metrics-token.guard';
+import { MetricsController } from './metrics/metrics.controller';
 import { PersistenceModule } from './persistence/persistence.module';
 import { ListProvidersHandler } from './providers/queries/list-providers.handler';
 import { ProviderController } from './providers/provider.controller';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { SeedService } from './seed/seed.service';
 import { SweeperService } from './sweeper/sweeper.service';
 import { ControlTaskHandler } from './tasks/commands/control-task.handler';
@@ -47,7 +54,15 @@ const COMMAND_HANDLERS = [
   FinalizeTransferHandler,
   CleanupGatewaysHandler,
 ];
-const QUERY_HANDLERS = [GetTransferHandler, ListTasksHandler, GetTaskHandler, ListDrivesHandler, BrowseDriveHandler, ListProvidersHandler];
+const QUERY_HANDLERS = [
+  GetTransferHandler,
+  ListTasksHandler,
+  GetTaskHandler,
+  ListDrivesHandler,
+  BrowseDriveHandler,
+  ListProvidersHandler,
+  CheckReadinessHandler,
+];
 const EVENT_HANDLERS = [TaskStreamHub];
 const SAGAS = [TaskLifecycleSaga];
 
@@ -55,7 +70,8 @@ const SAGAS = [TaskLifecycleSaga];
  * The core, assembled for one configuration. Controllers only dispatch commands and queries;
  * handlers use the repositories (PersistenceModule) and the gateway client.
  * The event stream controller is listed before the task controller so /api/tasks/events is
- * matched before /api/tasks/:id.
+ * matched before /api/tasks/:id. Global guards run in the order listed: TokenGuard (who), then
+ * RateLimitGuard (per token).
  */
 @Module({})
 export class CoreModule {
@@ -71,14 +87,20 @@ export class CoreModule {
         ProviderController,
         MeController,
         GatewayProgressController,
+        HealthController,
+        MetricsController,
+        ...ADMIN_CONTROLLERS,
       ],
       providers: [
         { provide: CORE_CONFIG, useValue: config },
         { provide: CORE_KEYS, useValue: keys },
         { provide: APP_GUARD, useClass: TokenGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         { provide: APP_PIPE, useValue: validationPipe },
         CoreInstance,
+        CoreMetrics,
+        MetricsTokenGuard,
         TaskLeases,
         GatewayClient,
         ProviderRegistry,
@@ -92,6 +114,7 @@ export class CoreModule {
         ...QUERY_HANDLERS,
         ...EVENT_HANDLERS,
         ...SAGAS,
+        ...ADMIN_PROVIDERS,
       ],
     };
   }

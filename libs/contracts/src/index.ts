@@ -3,3 +3,4 @@ export * from './task';
 export * from './api';
 export * from './gateway-protocol';
 export * from './paths.util';
+export * from './admin';

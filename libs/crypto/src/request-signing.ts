@@ -118,7 +118,7 @@ export async function verifyRequest(args: {
   if (Math.abs(skew) > window) {
     throw new CryptoError(
       'STALE_TIMESTAMP',
-      `request timestamp is ${Math.round(skew / 1000)} s ${skew > 0 ? 'ahead of' : 'behind'} this clock (allowed ±${window / 1000} s): check the clocks (NTP) on both machines`,
+      `request timestamp is ${Math.round(Math.abs(skew) / 1000)} s ${skew > 0 ? 'ahead of' : 'behind'} this clock (allowed ±${window / 1000} s): check the clocks (NTP) on both machines`,
     );
   }
   const sig = fromBase64(sigB64);

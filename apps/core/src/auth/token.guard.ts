@@ -9,6 +9,13 @@ import { AuthUser, PUBLIC_ROUTE, TOKEN_IN_QUERY } from './auth.decorators';
 /** sha256 hex: how tokens are stored and looked up (the clear token is never stored). */
 export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
+/** What TokenGuard leaves on a request it let through. */
+export interface AuthenticatedRequest {
+  user?: AuthUser;
+  /** sha256 of the bearer token: the rate limiter's key (never the token itself) */
+  tokenHash?: string;
+}
+
 /**
  * Global guard: every route needs `Authorization: Bearer <token>` of a live token unless marked
  * @Public() (the gateway-facing routes, which check request signatures instead).
@@ -23,12 +30,14 @@ export class TokenGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-    const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+    const req = ctx.switchToHttp().getRequest<Request & AuthenticatedRequest>();
     const token = bearer(req) ?? (this.reflector.getAllAndOverride<boolean>(TOKEN_IN_QUERY, targets) ? queryToken(req) : undefined);
     if (!token) throw new DomainError('UNAUTHENTICATED', 'missing bearer token (Authorization: Bearer <token>)');
-    const user = await this.users.findByTokenHash(hashToken(token));
-    if (!user) throw new DomainError('UNAUTHENTICATED', 'unknown or revoked token');
+    const tokenHash = hashToken(token);
+    const user = await this.users.findByTokenHash(tokenHash);
+    if (!user) throw new DomainError('UNAUTHENTICATED', 'unknown or revoked token (or its user is disabled)');
     req.user = { id: user.id, name: user.name, admin: user.admin };
+    req.tokenHash = tokenHash;
     return true;
   }
 }

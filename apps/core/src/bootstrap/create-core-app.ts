@@ -4,28 +4,39 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
 import { CoreModule } from '../app.module';
-import { CoreConfig, describeConfig, nestLogLevels } from '../config/core-config';
+import { CoreConfig, describeConfig } from '../config/core-config';
 import { loadCoreKeys } from '../config/core-keys';
 import { sendError } from '../errors/domain-exception.filter';
+import { createCoreLogger } from '../logging/core-logger.factory';
+import { reenterRequestContext, requestContextMiddleware } from '../logging/http-context.middleware';
+import type { LogWriter } from '../logging/json-logger';
+import { CoreMetrics } from '../metrics/core-metrics.service';
 import { SeedService } from '../seed/seed.service';
 import { serveWebApp } from '../web/web-static';
 import { setupOpenApi } from './openapi.setup';
 
+export interface CoreAppOptions {
+  /** FERRY_LOG_FORMAT=json only: where log lines go instead of stdout (tests capture them) */
+  logWriter?: LogWriter;
+}
+
 /**
  * Builds the core for one configuration, ready to listen: database connected and migrated, seed
- * applied, body limit, OpenAPI at /api/docs, the web app at /. Tests start it in-process with their
- * own config; main.ts starts it from the environment.
+ * applied, request ids, body limit, OpenAPI at /api/docs, the web app at /. Tests start it in-process
+ * with their own config; main.ts starts it from the environment.
  */
-export async function createCoreApp(config: CoreConfig): Promise<NestExpressApplication> {
+export async function createCoreApp(config: CoreConfig, options: CoreAppOptions = {}): Promise<NestExpressApplication> {
   const keys = await loadCoreKeys(config.coreKeyFile);
   const app = await NestFactory.create<NestExpressApplication>(CoreModule.forRoot(config, keys), {
     bodyParser: false,
     abortOnError: false,
     forceCloseConnections: true,
-    logger: nestLogLevels(config.logLevel),
+    logger: createCoreLogger(config, options.logWriter),
   });
   const logger = new Logger('Core');
   app.disable('x-powered-by');
+  // first: request id, request context, access log and HTTP metrics for every request (413s included)
+  app.use(requestContextMiddleware(app.get(CoreMetrics)));
   // JSON only, with the raw bytes kept for verifying gateways' request signatures
   app.use(
     express.json({
@@ -37,6 +48,7 @@ export async function createCoreApp(config: CoreConfig): Promise<NestExpressAppl
   );
   // body-parser errors (413, bad JSON) never reach Nest's filters: answer them the same way here
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => sendError(res, req, err, logger));
+  app.use(reenterRequestContext);
   setupOpenApi(app);
   serveWebApp(app, config.webDir);
   app.enableShutdownHooks();

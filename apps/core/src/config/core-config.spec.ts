@@ -18,7 +18,19 @@ describe('loadCoreConfig', () => {
       maxBodyBytes: 1048576,
       signatureWindowSeconds: 60,
       gatewayTimeoutMs: 15000,
+      logFormat: 'text',
+      metricsToken: null,
+      rateLimitPerMinute: 1200,
     });
+  });
+
+  it('reads the operations variables and masks the metrics token', () => {
+    const c = loadCoreConfig({ FERRY_LOG_FORMAT: 'json', FERRY_METRICS_TOKEN: 'metrics-token-0123456789', FERRY_RATE_LIMIT_PER_MINUTE: '0' });
+    expect(c).toMatchObject({ logFormat: 'json', metricsToken: 'metrics-token-0123456789', rateLimitPerMinute: 0 });
+    expect(JSON.stringify(describeConfig(c))).not.toContain('metrics-token-0123456789');
+    expect(() => loadCoreConfig({ FERRY_LOG_FORMAT: 'xml' })).toThrow(/FERRY_LOG_FORMAT must be one of text, json/);
+    expect(() => loadCoreConfig({ FERRY_METRICS_TOKEN: 'short' })).toThrow(/FERRY_METRICS_TOKEN must be at least 16/);
+    expect(() => loadCoreConfig({ FERRY_RATE_LIMIT_PER_MINUTE: '-5' })).toThrow(/FERRY_RATE_LIMIT_PER_MINUTE must be at least 0/);
   });
 
   it('reads every variable', () => {

@@ -8,6 +8,8 @@ import { z } from 'zod';
  */
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type CoreLogLevel = (typeof LOG_LEVELS)[number];
+const LOG_FORMATS = ['text', 'json'] as const;
+export type CoreLogFormat = (typeof LOG_FORMATS)[number];
 
 const int = (name: string, min: number, max: number) =>
   z.coerce
@@ -22,7 +24,8 @@ const optionalText = z
   .optional()
   .transform((s) => (s ? s : undefined));
 
-const envSchema = z.object({
+/** Every environment variable the core reads (docs/operator-guide.md lists each; a test checks). */
+export const coreEnvSchema = z.object({
   FERRY_HOST: z.string().min(1).default('127.0.0.1'),
   FERRY_PORT: int('FERRY_PORT', 0, 65535).default(8080),
   FERRY_DATA_DIR: z.string().min(1).default('./.ferry/core'),
@@ -40,6 +43,12 @@ const envSchema = z.object({
   FERRY_SIGNATURE_WINDOW_SECONDS: int('FERRY_SIGNATURE_WINDOW_SECONDS', 1, 3600).default(60),
   /** additive: timeout for each core -> gateway call */
   FERRY_GATEWAY_TIMEOUT_MS: int('FERRY_GATEWAY_TIMEOUT_MS', 100, 300_000).default(15_000),
+  /** text for people (the demo), json for log collectors: one object per line */
+  FERRY_LOG_FORMAT: z.enum(LOG_FORMATS, { errorMap: () => ({ message: `FERRY_LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}` }) }).default('text'),
+  /** secret: when set, GET /metrics needs `Authorization: Bearer <this>` */
+  FERRY_METRICS_TOKEN: optionalText.refine((t) => !t || t.length >= 16, { message: 'FERRY_METRICS_TOKEN must be at least 16 characters' }),
+  /** requests per minute per API token (token bucket per process, bursts up to the same number); 0 turns it off */
+  FERRY_RATE_LIMIT_PER_MINUTE: int('FERRY_RATE_LIMIT_PER_MINUTE', 0, 1_000_000).default(1200),
 });
 
 export interface CoreConfig {
@@ -59,10 +68,15 @@ export interface CoreConfig {
   maxBodyBytes: number;
   signatureWindowSeconds: number;
   gatewayTimeoutMs: number;
+  logFormat: CoreLogFormat;
+  /** secret: bearer token for /metrics, or null (metrics open to whoever reaches the port) */
+  metricsToken: string | null;
+  /** 0: no rate limit */
+  rateLimitPerMinute: number;
 }
 
 /** Fields that must never be logged as they are (twenty's isSensitive idea). */
-export const SECRET_CONFIG_FIELDS: ReadonlyArray<keyof CoreConfig> = ['databaseUrl'];
+export const SECRET_CONFIG_FIELDS: ReadonlyArray<keyof CoreConfig> = ['databaseUrl', 'metricsToken'];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -71,7 +85,7 @@ export class ConfigError extends Error {
 /** Parses environment variables into a CoreConfig; throws ConfigError listing every bad variable. */
 export function loadCoreConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): CoreConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(cleaned);
+  const parsed = coreEnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`invalid core configuration:\n${lines.join('\n')}`);
@@ -92,6 +106,9 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
     maxBodyBytes: e.FERRY_MAX_BODY_BYTES,
     signatureWindowSeconds: e.FERRY_SIGNATURE_WINDOW_SECONDS,
     gatewayTimeoutMs: e.FERRY_GATEWAY_TIMEOUT_MS,
+    logFormat: e.FERRY_LOG_FORMAT,
+    metricsToken: e.FERRY_METRICS_TOKEN ?? null,
+    rateLimitPerMinute: e.FERRY_RATE_LIMIT_PER_MINUTE,
   };
 }
 

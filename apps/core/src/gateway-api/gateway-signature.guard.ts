@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@ferry/contracts';
 import { CryptoError, CryptoErrorCode, requestKeyId, verifyRequest } from '@ferry/crypto';
 import type { Request } from 'express';
@@ -27,6 +27,8 @@ const CODE: Record<CryptoErrorCode, ErrorCode> = {
  */
 @Injectable()
 export class GatewaySignatureGuard implements CanActivate {
+  private readonly logger = new Logger(GatewaySignatureGuard.name);
+
   constructor(
     @Inject(CORE_CONFIG) private readonly config: CoreConfig,
     private readonly registry: ProviderRegistry,
@@ -50,8 +52,16 @@ export class GatewaySignatureGuard implements CanActivate {
         windowMs: this.config.signatureWindowSeconds * 1000,
       });
     } catch (e) {
-      if (e instanceof CryptoError) throw new DomainError(CODE[e.code], e.message);
-      throw e;
+      if (!(e instanceof CryptoError)) throw e;
+      const code = CODE[e.code];
+      if (code === 'STALE_TIMESTAMP') {
+        // a gateway whose clock is off cannot report anything: say so loudly, on both ends
+        const message = `${keyId}: ${e.message} (core window FERRY_SIGNATURE_WINDOW_SECONDS=${this.config.signatureWindowSeconds})`;
+        this.logger.error(`refused a signed request from ${message}`);
+        throw new DomainError(code, message);
+      }
+      this.logger.warn(`refused a signed request from ${keyId}: ${code}: ${e.message}`);
+      throw new DomainError(code, e.message);
     }
     req.gatewayId = keyId;
     return true;

@@ -17,6 +17,10 @@ import {
 import { signRequest } from '@ferry/crypto';
 import { CoreInstance } from '../config/core-instance';
 import { CORE_KEYS, CoreKeys } from '../config/core-keys';
+import { CoreMetrics } from '../metrics/core-metrics.service';
+
+/** The kinds of gateway call, as the metrics label them. */
+export type GatewayCallKind = 'prepare' | 'trigger' | 'control' | 'finalize' | 'browse' | 'descriptor';
 
 /** Where a gateway lives; enough to call it. */
 export interface GatewayAddress {
@@ -45,7 +49,8 @@ const PASS_THROUGH = new Set<ErrorCode>([
 /**
  * Every call from the core to a gateway: JSON, signed with the core's key (keyId 'core'), with a
  * timeout per kind of call (CoreInstance.timeouts). Network failures become PROVIDER_UNAVAILABLE; error answers become the gateway's own
- * code where the researcher can act on it, else PROVIDER_ERROR.
+ * code where the researcher can act on it, else PROVIDER_ERROR. Every call is measured here (the one
+ * place all gateway traffic passes): latency by provider and call, errors by their resulting code.
  */
 @Injectable()
 export class GatewayClient {
@@ -54,36 +59,57 @@ export class GatewayClient {
   constructor(
     private readonly instance: CoreInstance,
     @Inject(CORE_KEYS) private readonly keys: CoreKeys,
+    private readonly metrics: CoreMetrics,
   ) {}
 
   prepare(gw: GatewayAddress, req: PrepareRequest): Promise<PrepareResponse> {
-    return this.call(gw, 'POST', `${GATEWAY_API_PREFIX}/transfers/prepare`, req);
+    return this.call('prepare', gw, 'POST', `${GATEWAY_API_PREFIX}/transfers/prepare`, req);
   }
 
   trigger(gw: GatewayAddress, transferId: string, req: GatewayTriggerRequest): Promise<GatewayTriggerResponse> {
-    return this.call(gw, 'POST', `${GATEWAY_API_PREFIX}/transfers/${encodeURIComponent(transferId)}/trigger`, req);
+    return this.call('trigger', gw, 'POST', `${GATEWAY_API_PREFIX}/transfers/${encodeURIComponent(transferId)}/trigger`, req);
   }
 
   control(gw: GatewayAddress, transferId: string, req: ControlRequest): Promise<unknown> {
     const path = `${GATEWAY_API_PREFIX}/transfers/${encodeURIComponent(transferId)}/control`;
-    return this.call(gw, 'POST', path, req, { timeoutMs: this.instance.timeouts.control });
+    return this.call('control', gw, 'POST', path, req, { timeoutMs: this.instance.timeouts.control });
   }
 
   finalize(gw: GatewayAddress, transferId: string, req: FinalizeRequest): Promise<FinalizeResponse> {
     const path = `${GATEWAY_API_PREFIX}/transfers/${encodeURIComponent(transferId)}/finalize`;
-    return this.call(gw, 'POST', path, req, { timeoutMs: this.instance.timeouts.finalize });
+    return this.call('finalize', gw, 'POST', path, req, { timeoutMs: this.instance.timeouts.finalize });
   }
 
   browse(gw: GatewayAddress, req: BrowseRequest): Promise<unknown> {
-    return this.call(gw, 'POST', `${GATEWAY_API_PREFIX}/browse`, req);
+    return this.call('browse', gw, 'POST', `${GATEWAY_API_PREFIX}/browse`, req);
   }
 
   /** The gateway's public descriptor (unsigned; its keys are checked by the registry). */
-  descriptor(gw: GatewayAddress): Promise<unknown> {
-    return this.call(gw, 'GET', WELL_KNOWN_PROVIDER_PATH, undefined, { sign: false });
+  descriptor(gw: GatewayAddress, opts: { timeoutMs?: number } = {}): Promise<unknown> {
+    return this.call('descriptor', gw, 'GET', WELL_KNOWN_PROVIDER_PATH, undefined, { sign: false, timeoutMs: opts.timeoutMs });
   }
 
   private async call<T>(
+    kind: GatewayCallKind,
+    gw: GatewayAddress,
+    method: 'GET' | 'POST',
+    path: string,
+    payload: unknown,
+    opts: { sign?: boolean; timeoutMs?: number } = {},
+  ): Promise<T> {
+    const labels = { provider: gw.id, call: kind };
+    const stop = this.metrics.providerCallDuration.startTimer(labels);
+    try {
+      return await this.send<T>(gw, method, path, payload, opts);
+    } catch (e) {
+      this.metrics.providerCallErrors.inc({ ...labels, code: e instanceof DomainError ? e.code : 'INTERNAL' });
+      throw e;
+    } finally {
+      stop();
+    }
+  }
+
+  private async send<T>(
     gw: GatewayAddress,
     method: 'GET' | 'POST',
     path: string,
@@ -135,7 +161,16 @@ export class GatewayClient {
     }
     if (isErrorBody(json)) {
       const { code, message } = json.error;
-      this.logger.warn(`${method} ${gw.id}${url.pathname}: ${res.status} ${code}`);
+      if (code === 'STALE_TIMESTAMP') {
+        // the gateway's clock and ours disagree beyond its signature window: nothing signed will pass until fixed
+        const why = `provider ${gw.id} refused the core's signed request because of clock skew: ${message}`;
+        this.logger.error(`${method} ${gw.id}${url.pathname}: ${why}`);
+        throw new DomainError('PROVIDER_ERROR', `${why}. Check NTP on the core and the gateway host.`, {
+          providerId: gw.id,
+          providerCode: code,
+        });
+      }
+      this.logger.warn(`${method} ${gw.id}${url.pathname}: ${res.status} ${code}: ${message}`);
       if (res.status < 500 && PASS_THROUGH.has(code)) {
         throw new DomainError(code, `provider ${gw.id}: ${message}`, { providerId: gw.id });
       }

@@ -16,6 +16,13 @@ export interface ResolvedProvider {
   mechanisms: string[];
 }
 
+/** The keys and mechanisms a gateway publishes at /.well-known/ferry-provider. */
+export interface PublishedDescriptor {
+  signPublicKey: string;
+  boxPublicKey: string;
+  mechanisms: string[];
+}
+
 /** How long a fetched descriptor is trusted before the registry asks the gateway again. */
 const DESCRIPTOR_TTL_MS = 5 * 60_000;
 
@@ -74,7 +81,11 @@ export class ProviderRegistry {
     return { providerId: p.id, name: p.name, signPublicKey: p.signPublicKey, boxPublicKey: p.boxPublicKey, mechanisms: p.mechanisms };
   }
 
-  private async refresh(p: ProviderEntity): Promise<ProviderEntity> {
+  /**
+   * What the gateway at `p.url` publishes right now, checked (key formats, and that it names itself
+   * `p.id`); nothing is saved. PROVIDER_UNAVAILABLE / PROVIDER_ERROR otherwise.
+   */
+  async fetchDescriptor(p: { id: string; url: string }): Promise<PublishedDescriptor> {
     const raw = await this.client.descriptor({ id: p.id, url: p.url });
     const parsed = descriptorSchema.safeParse(raw);
     if (!parsed.success) {
@@ -84,6 +95,11 @@ export class ProviderRegistry {
     if (d.id !== p.id) {
       throw new DomainError('PROVIDER_ERROR', `the gateway at ${p.url} says it is ${d.id}, not ${p.id}`);
     }
+    return { signPublicKey: d.signPublicKey, boxPublicKey: d.boxPublicKey, mechanisms: d.mechanisms };
+  }
+
+  private async refresh(p: ProviderEntity): Promise<ProviderEntity> {
+    const d = await this.fetchDescriptor(p);
     if (p.keysPinned && (d.signPublicKey !== p.signPublicKey || d.boxPublicKey !== p.boxPublicKey)) {
       // the pinned keys stay in force; the gateway's signatures will not verify until someone looks
       this.logger.warn(`provider ${p.id}: published keys differ from the pinned ones; keeping the pinned keys`);

@@ -33,6 +33,11 @@ export class Database {
     return (await this.entities(target, sql, params))[0] ?? null;
   }
 
+  /** A raw row (e.g. one with extra computed columns) as an entity. */
+  toEntity<T extends ObjectLiteral>(target: EntityClass<T>, row: ObjectLiteral): T {
+    return mapRow(this.ds.getMetadata(target), target, row);
+  }
+
   /** Column name and SQL-ready value of each property in `patch` (transformers applied, jsonb as JSON text). */
   columnsOf<T extends ObjectLiteral>(target: EntityClass<T>, patch: Partial<T>): Array<{ column: string; value: unknown }> {
     const meta = this.ds.getMetadata(target);

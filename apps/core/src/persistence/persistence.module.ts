@@ -4,7 +4,9 @@ import type { CoreConfig } from '../config/core-config';
 import { dataSourceOptions } from './data-source.factory';
 import { Database } from './database.service';
 import {
+  AuditRepository,
   DriveRepository,
+  HealthRepository,
   IdentityMappingRepository,
   NonceRepository,
   ProjectRepository,
@@ -15,7 +17,9 @@ import {
 } from './repositories';
 
 const REPOSITORIES = [
+  AuditRepository,
   DriveRepository,
+  HealthRepository,
   IdentityMappingRepository,
   NonceRepository,
   ProjectRepository,

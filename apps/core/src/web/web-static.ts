@@ -17,7 +17,14 @@ export function serveWebApp(app: NestExpressApplication, webDir: string): void {
   }
   app.use(express.static(webDir, { index: 'index.html', fallthrough: true }));
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const apiLike = req.path === '/api' || req.path.startsWith('/api/') || req.path.startsWith('/.well-known/');
+    // the API, probes and metrics answer for themselves (curl's Accept: */* would otherwise get index.html)
+    const apiLike =
+      req.path === '/api' ||
+      req.path.startsWith('/api/') ||
+      req.path.startsWith('/.well-known/') ||
+      req.path === '/metrics' ||
+      req.path === '/health' ||
+      req.path.startsWith('/health/');
     if (req.method !== 'GET' || apiLike || !req.accepts('html')) return next();
     res.sendFile(index);
   });

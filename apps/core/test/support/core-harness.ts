@@ -6,7 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import type { TransferView, TriggerPayload, SealedParams } from '@ferry/contracts';
 import { generateBoxKeyPair, generateSigningKeyPair, open, seal } from '@ferry/crypto';
-import { createCoreApp, loadCoreConfig } from '../../src';
+import { CoreAppOptions, createCoreApp, loadCoreConfig } from '../../src';
 import { createDatabase } from '../../../../test/setup/postgres-server';
 import { GatewayCall, TestGateway } from './test-gateway';
 
@@ -37,7 +37,13 @@ export class CoreHarness {
   private env: Record<string, string> = {};
   private readonly replicas: NestExpressApplication[] = [];
 
-  constructor(readonly db: DbKind) {}
+  constructor(
+    readonly db: DbKind,
+    /** more environment for the core (e.g. a small FERRY_RATE_LIMIT_PER_MINUTE), over the defaults below */
+    private readonly extraEnv: Record<string, string> = {},
+    /** createCoreApp options (e.g. a log writer that captures JSON lines) */
+    private readonly appOptions: CoreAppOptions = {},
+  ) {}
 
   async start(): Promise<void> {
     await this.gwA.start();
@@ -59,6 +65,9 @@ export class CoreHarness {
       FERRY_MAX_BODY_BYTES: '16384',
       FERRY_LOG_LEVEL: 'error',
       FERRY_GATEWAY_TIMEOUT_MS: '5000',
+      // the suites poll fast with one token; the rate limit has its own tests (operations suites)
+      FERRY_RATE_LIMIT_PER_MINUTE: '0',
+      ...this.extraEnv,
     };
     if (this.db === 'postgres') {
       const server = process.env.FERRY_TEST_PG_URL;
@@ -70,7 +79,7 @@ export class CoreHarness {
   }
 
   private async boot(): Promise<void> {
-    this.app = await createCoreApp(loadCoreConfig(this.env));
+    this.app = await createCoreApp(loadCoreConfig(this.env), this.appOptions);
     await this.app.listen(0, '127.0.0.1');
     this.url = await this.app.getUrl();
   }

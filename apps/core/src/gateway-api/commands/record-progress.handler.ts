@@ -2,6 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError } from '@ferry/contracts';
 import { TaskEventsPublisher } from '../../events/task-events.publisher';
 import { providerFor } from '../../lifecycle/task-gateways.util';
+import { CoreMetrics } from '../../metrics/core-metrics.service';
 import type { GatewayRole } from '../../persistence/entities';
 import { TaskRepository, TransferRepository } from '../../persistence/repositories';
 import { planReport, TRIGGERED_PHASES } from '../report-plan';
@@ -19,6 +20,7 @@ export class RecordProgressHandler implements ICommandHandler<RecordProgressComm
     private readonly tasks: TaskRepository,
     private readonly transfers: TransferRepository,
     private readonly events: TaskEventsPublisher,
+    private readonly metrics: CoreMetrics,
   ) {}
 
   async execute({ providerId, report }: RecordProgressCommand): Promise<RecordProgressResult> {
@@ -29,8 +31,13 @@ export class RecordProgressHandler implements ICommandHandler<RecordProgressComm
       throw new DomainError('FORBIDDEN', `provider ${providerId} is not the ${role} of transfer ${t.id}`);
     }
     const plan = planReport(t.kind, role, report);
-    const updated = await this.tasks.applyReport(t.id, role, report.seq, plan.from, plan.to, plan.patch);
-    if (!updated) return { applied: false, state: t.state };
+    const applied = await this.tasks.applyReport(t.id, role, report.seq, plan.from, plan.to, plan.patch);
+    this.metrics.progressReports.inc({ result: applied ? 'applied' : 'dropped' });
+    if (!applied) return { applied: false, state: t.state };
+    const updated = applied.task;
+    // bytes moved = how far the source's bytesDone advanced (a restart from zero counts nothing)
+    const moved = role === 'source' ? updated.bytesDone - applied.previousBytesDone : 0;
+    if (moved > 0) this.metrics.bytesTransferred.inc({ mechanism: updated.mechanism ?? 'none' }, moved);
     if (TRIGGERED_PHASES.has(report.phase)) await this.transfers.markTriggered(t.id);
     this.events.changed(updated, { enteredFinalizing: plan.to === 'FINALIZING' });
     return { applied: true, state: updated.state };

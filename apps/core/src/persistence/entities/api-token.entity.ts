@@ -4,8 +4,11 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 @Entity('api_tokens')
 export class ApiTokenEntity {
   @PrimaryColumn('text', { name: 'token_hash' }) tokenHash: string;
+  /** how operators name a token (listing, revoking): neither the token nor its hash */
+  @Column('uuid') id: string;
   @Column('uuid', { name: 'user_id' }) userId: string;
   @Column('boolean', { default: false }) revoked: boolean;
   @Column('text', { nullable: true }) label: string | null;
   @Column('timestamp with time zone', { name: 'created_at', precision: 3 }) createdAt: Date;
+  @Column('timestamp with time zone', { name: 'revoked_at', precision: 3, nullable: true }) revokedAt: Date | null;
 }

@@ -1,4 +1,5 @@
 import { ApiTokenEntity } from './api-token.entity';
+import { AuditLogEntity } from './audit-log.entity';
 import { DriveAclEntity, DriveEntity } from './drive.entity';
 import { IdentityMappingEntity } from './identity-mapping.entity';
 import { ProjectEntity, ProjectMemberEntity } from './project.entity';
@@ -9,6 +10,7 @@ import { UsedNonceEntity } from './used-nonce.entity';
 import { UserEntity } from './user.entity';
 
 export * from './api-token.entity';
+export * from './audit-log.entity';
 export * from './drive.entity';
 export * from './identity-mapping.entity';
 export * from './project.entity';
@@ -30,4 +32,5 @@ export const CORE_ENTITIES = [
   TransferEntity,
   TaskEntity,
   UsedNonceEntity,
+  AuditLogEntity,
 ];

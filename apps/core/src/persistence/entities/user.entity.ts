@@ -5,5 +5,7 @@ export class UserEntity {
   @PrimaryColumn('uuid') id: string;
   @Column('text', { unique: true }) name: string;
   @Column('boolean', { default: false }) admin: boolean;
+  /** a disabled user's tokens are refused */
+  @Column('boolean', { default: false }) disabled: boolean;
   @Column('timestamp with time zone', { name: 'created_at', precision: 3 }) createdAt: Date;
 }

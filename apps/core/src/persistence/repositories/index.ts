@@ -6,3 +6,5 @@ export * from './provider.repository';
 export * from './task.repository';
 export * from './transfer.repository';
 export * from './user.repository';
+export * from './audit.repository';
+export * from './health.repository';

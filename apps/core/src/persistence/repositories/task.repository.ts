@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { END_STATES, TaskKind, TaskState } from '@ferry/contracts';
+import { AuditEntry, withAudit } from '../audit-sql.util';
 import { Database } from '../database.service';
 import { GatewayRole, TaskEntity } from '../entities';
 
@@ -30,6 +31,20 @@ export interface TaskPageQuery {
   after?: { createdAt: Date; id: string };
 }
 
+/** How many tasks are in each (kind, state, mechanism): the metrics' gauges. */
+export interface TaskCount {
+  kind: TaskKind;
+  state: TaskState;
+  mechanism: string | null;
+  count: number;
+}
+
+/** A report that was applied, with bytes_done as it was just before (for the bytes-moved counter). */
+export interface AppliedReport {
+  task: TaskEntity;
+  previousBytesDone: number;
+}
+
 const SEQ_COLUMN: Record<GatewayRole, string> = { source: 'last_seq_source', destination: 'last_seq_destination' };
 
 /**
@@ -54,14 +69,15 @@ export class TaskRepository {
 
   /**
    * from -> to, optionally with more columns. End states get finished_at and drop any lease.
-   * `leaseOwner` restricts the transition to the holder of the task's lease.
+   * `leaseOwner` restricts the transition to the holder of the task's lease. `audit` is written in
+   * the same statement, only if the transition happened.
    */
   transition(
     id: string,
     from: readonly TaskState[],
     to: TaskState,
     patch: TaskPatch = {},
-    opts: { leaseOwner?: string } = {},
+    opts: { leaseOwner?: string; audit?: AuditEntry } = {},
   ): Promise<TaskEntity | null> {
     const sets = this.db.columnsOf(TaskEntity, patch);
     const params: unknown[] = [id, from, to, ...sets.map((s) => s.value)];
@@ -72,36 +88,44 @@ export class TaskRepository {
       params.push(opts.leaseOwner);
       where += ` AND lease_owner = $${params.length}`;
     }
-    return this.db.entity(
-      TaskEntity,
-      `UPDATE tasks SET state = $3, updated_at = now()${extra}${end} WHERE ${where} RETURNING *`,
-      params,
-    );
+    const q = withAudit(`UPDATE tasks SET state = $3, updated_at = now()${extra}${end} WHERE ${where} RETURNING *`, params, opts.audit);
+    return this.db.entity(TaskEntity, q.sql, q.params);
   }
 
   /**
    * Applies a gateway's progress report if its seq is newer than the last one stored for that role
    * and the task is in one of `from`; `to` null keeps the state. Null when dropped.
+   * The locking subquery reads the row first, so `previousBytesDone` is exactly the value this update replaced
+   * (concurrent reports, even on other replicas, never count the same bytes twice).
    */
-  applyReport(
+  async applyReport(
     id: string,
     role: GatewayRole,
     seq: number,
     from: readonly TaskState[],
     to: TaskState | null,
     patch: TaskPatch = {},
-  ): Promise<TaskEntity | null> {
+  ): Promise<AppliedReport | null> {
     const seqCol = SEQ_COLUMN[role];
     const sets = this.db.columnsOf(TaskEntity, patch);
     const params: unknown[] = [id, from, seq, to, ...sets.map((s) => s.value)];
     const extra = sets.map((s, i) => `, ${s.column} = $${i + 5}`).join('');
     const end = to && END_STATES.includes(to) ? `, finished_at = now()` : '';
-    return this.db.entity(
-      TaskEntity,
+    const rows = await this.db.rows(
       `UPDATE tasks SET ${seqCol} = $3, state = COALESCE($4, state), updated_at = now()${extra}${end}
-        WHERE id = $1 AND state = ANY($2) AND ${seqCol} < $3 RETURNING *`,
+         FROM (SELECT id, bytes_done FROM tasks WHERE id = $1 FOR UPDATE) prev
+        WHERE tasks.id = prev.id AND tasks.state = ANY($2) AND tasks.${seqCol} < $3
+        RETURNING tasks.*, prev.bytes_done AS previous_bytes_done`,
       params,
     );
+    if (!rows[0]) return null;
+    return { task: this.db.toEntity(TaskEntity, rows[0]), previousBytesDone: Number(rows[0].previous_bytes_done ?? 0) };
+  }
+
+  /** One GROUP BY over all tasks, for the metrics gauges. */
+  async countByKindStateMechanism(): Promise<TaskCount[]> {
+    const rows = await this.db.rows(`SELECT kind, state, mechanism, count(*)::int AS n FROM tasks GROUP BY kind, state, mechanism`);
+    return rows.map((r) => ({ kind: r.kind, state: r.state, mechanism: r.mechanism ?? null, count: Number(r.n) }));
   }
 
   /** Takes the task's lease if it is in one of `states` and nobody holds a live lease. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Offer, TaskKind, TaskOperation, TransferOptions } from '@ferry/contracts';
+import { AuditEntry, auditCte } from '../audit-sql.util';
 import { Database } from '../database.service';
 import { GatewayRole, Rejection, TaskEntity, TransferEntity } from '../entities';
 
@@ -30,15 +31,19 @@ export interface NewTransfer {
 export class TransferRepository {
   constructor(private readonly db: Database) {}
 
-  /** Inserts the transfer and its task (state NEGOTIATING) in one statement. Deadline from the DB clock. */
-  async create(t: NewTransfer): Promise<{ transfer: TransferEntity; task: TaskEntity }> {
+  /**
+   * Inserts the transfer and its task (state NEGOTIATING), and the audit entry when given, in one
+   * statement. Deadline from the DB clock.
+   */
+  async create(t: NewTransfer, audit?: AuditEntry): Promise<{ transfer: TransferEntity; task: TaskEntity }> {
+    const a = audit ? auditCte('tr', audit, 16) : null;
     const task = await this.db.entity(
       TaskEntity,
       `WITH tr AS (
          INSERT INTO transfers (id, owner_id, source_drive_id, source_path, source_provider_id,
            destination_drive_id, destination_path, destination_provider_id, options, user_public_key, trigger_deadline)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now() + make_interval(secs => $11))
-         RETURNING id, owner_id, source_provider_id, destination_provider_id)
+         RETURNING id, owner_id, source_provider_id, destination_provider_id)${a ? `, ${a.cte}` : ''}
        INSERT INTO tasks (id, kind, owner_id, state, label, source_provider_id, destination_provider_id,
          source_label, destination_label)
        SELECT id, $12, owner_id, 'NEGOTIATING', $13, source_provider_id, destination_provider_id, $14, $15 FROM tr
@@ -59,6 +64,7 @@ export class TransferRepository {
         t.label,
         t.sourceLabel,
         t.destinationLabel,
+        ...(a?.params ?? []),
       ],
     );
     const transfer = await this.find(t.id);
@@ -102,6 +108,20 @@ export class TransferRepository {
        tr AS (UPDATE transfers SET rejection = $4 WHERE id IN (SELECT id FROM tk) RETURNING id)
        SELECT * FROM tk`,
       [id, state, JSON.stringify(error), rejection ? JSON.stringify(rejection) : null, preparedRoles],
+    );
+  }
+
+  /**
+   * Records that the gateways accepted the researcher's relayed triggers, with the audit entry of
+   * who triggered, in one statement (each successful relay is audited once: the relay holds the
+   * task's lease and only happens while AWAITING_TRIGGER).
+   */
+  async recordTrigger(id: string, audit: AuditEntry): Promise<void> {
+    const a = auditCte('tr', audit, 2);
+    await this.db.rows(
+      `WITH tr AS (UPDATE transfers SET triggered_at = COALESCE(triggered_at, now()) WHERE id = $1 RETURNING id), ${a.cte}
+       SELECT id FROM tr`,
+      [id, ...a.params],
     );
   }
 

@@ -3,9 +3,11 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, ErrorCode, normalizeDrivePath, TransferOptions, TransferView } from '@ferry/contracts';
 import { isBoxPublicKey } from '@ferry/crypto';
 import { randomUUID } from 'node:crypto';
+import { auditEntry } from '../../audit/audit-entry.util';
 import { CORE_CONFIG, CoreConfig } from '../../config/core-config';
 import { DriveAccess } from '../../drives/drive-access.service';
 import { TaskEventsPublisher } from '../../events/task-events.publisher';
+import { requestContext } from '../../logging/request-context';
 import { TransferRepository } from '../../persistence/repositories';
 import { NegotiationRejected, NegotiationService } from '../negotiation.service';
 import { toTransferView } from '../transfer-view.mapper';
@@ -42,8 +44,17 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransferComm
       ...(o.mechanism ? { mechanism: o.mechanism } : {}),
       ...(o.label ? { label: o.label } : {}),
     };
+    const id = randomUUID();
+    requestContext.setTransferId(id);
+    const sourceLabel = `${src.id}:/${sourcePath}`;
+    const destinationLabel = `${dst.id}:/${destinationPath}`;
+    const audit = auditEntry(user, 'transfer.initiate', {
+      taskId: id,
+      target: `transfer:${id}`,
+      details: { source: sourceLabel, destination: destinationLabel, options },
+    });
     const { transfer, task } = await this.transfers.create({
-      id: randomUUID(),
+      id,
       ownerId: user.id,
       sourceDriveId: src.id,
       sourcePath,
@@ -56,9 +67,9 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransferComm
       triggerDeadlineSeconds: this.config.triggerDeadlineSeconds,
       kind: 'transfer',
       label: options.label ?? null,
-      sourceLabel: `${src.id}:/${sourcePath}`,
-      destinationLabel: `${dst.id}:/${destinationPath}`,
-    });
+      sourceLabel,
+      destinationLabel,
+    }, audit);
     this.events.changed(task);
 
     const outcome = await this.negotiation.negotiate(transfer, {

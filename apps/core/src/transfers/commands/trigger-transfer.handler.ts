@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, TransferRole, TransferView } from '@ferry/contracts';
+import { auditEntry } from '../../audit/audit-entry.util';
 import { CoreInstance } from '../../config/core-instance';
 import { TaskEventsPublisher } from '../../events/task-events.publisher';
 import { GatewayClient } from '../../gateway/gateway.client';
@@ -55,7 +56,10 @@ export class TriggerTransferHandler implements ICommandHandler<TriggerTransferCo
       await this.tasks.release(x.id, me);
       throw e;
     }
-    await this.transfers.markTriggered(x.id);
+    await this.transfers.recordTrigger(
+      x.id,
+      auditEntry(user, 'transfer.trigger', { taskId: x.id, target: `transfer:${x.id}`, details: { roles: triggers.map((t) => t.role) } }),
+    );
     // a fast source may already have reported RUNNING (or more): then there is nothing to move
     const started = await this.tasks.transition(x.id, ['AWAITING_TRIGGER'], 'STARTING', {}, { leaseOwner: me });
     await this.tasks.release(x.id, me);
