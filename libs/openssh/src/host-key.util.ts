@@ -97,3 +97,18 @@ export function knownHostsHost(host: string, port: number): string {
 export function knownHostsLine(host: string, port: number, publicKey: string): string {
   return `${knownHostsHost(host, port)} ${canonicalPublicKey(publicKey)}`;
 }
+
+/**
+ * resolveHostKey once, remembered; a failure is not remembered, so a gateway that starts before its
+ * sshd (or before the .pub file exists) resolves it at the next call instead.
+ */
+export function hostKeyResolver(src: HostKeySource): () => Promise<HostKeyInfo> {
+  let pending: Promise<HostKeyInfo> | null = null;
+  return () => {
+    pending ??= resolveHostKey(src).catch((e: unknown) => {
+      pending = null;
+      throw e;
+    });
+    return pending;
+  };
+}

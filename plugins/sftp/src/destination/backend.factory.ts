@@ -3,8 +3,9 @@ import type { SftpOptions } from '../sftp.options';
 import type { DestinationBackend } from './destination-backend';
 import { EmbeddedBackend } from './embedded.backend';
 import type { GrantStore } from './grant.store';
+import { OpensshBackend } from './openssh.backend';
 
-/** The backend the options name; the one place a new backend (e.g. 'openssh') is wired in. */
+/** The backend the options name; the one place backends are wired in. */
 export function createDestinationBackend(ctx: PluginContext<SftpOptions>, grants: GrantStore): DestinationBackend {
   switch (ctx.options.backend) {
     case 'embedded':
@@ -18,5 +19,16 @@ export function createDestinationBackend(ctx: PluginContext<SftpOptions>, grants
         grants,
         ctx.logger,
       );
+    case 'openssh': {
+      // the options schema refuses backend 'openssh' without these; this guards hand-built options
+      if (!ctx.options.openssh) throw new Error("backend 'openssh' needs the openssh options");
+      return new OpensshBackend({
+        options: ctx.options.openssh,
+        dataDir: ctx.gateway.dataDir,
+        transfers: ctx.transfers,
+        clock: ctx.clock,
+        logger: ctx.logger,
+      });
+    }
   }
 }

@@ -38,6 +38,7 @@ export class DestinationRole {
     if (typeof sshPublicKey !== 'string' || !blob || !sshPublicKey.startsWith('ssh-ed25519 ')) {
       throw new MechanismError('REJECTED', "the source's parameters carry no valid Ed25519 sshPublicKey");
     }
+    const extras = await this.backend.admit(t, sourcePublicParams);
     const existing = readGrant(t.state);
     let token = await this.ctx.secrets.get(secretNames.grantToken(t.id));
     let grant: Grant;
@@ -56,9 +57,10 @@ export class DestinationRole {
         account: t.identity.account,
         status: 'pending',
         activateBy: t.triggerDeadline.toISOString(),
+        ...extras,
       };
     }
-    const endpoint = this.backend.endpoint(grant);
+    const endpoint = await this.backend.endpoint(grant);
     return {
       publicParams: { backend: this.backend.kind, hostKeyFingerprint: endpoint.hostKeyFingerprint },
       forPeer: { ...endpoint, grantToken: token },

@@ -1,11 +1,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { PluginLogger } from '@ferry/plugin-sdk';
+import type { PluginLogger, TransferHandle } from '@ferry/plugin-sdk';
 import { loadOrCreateHostKey } from '../keys/host-key.util';
 import { EmbeddedSshServer } from '../server/embedded-ssh.server';
 import { PathJail } from '../server/path-jail';
 import { PART_SUFFIX } from '../server/sftp-session';
-import type { BackendEndpoint, DestinationBackend } from './destination-backend';
+import type { BackendEndpoint, DestinationBackend, GrantExtras } from './destination-backend';
 import type { Grant } from './grant';
 import type { GrantStore } from './grant.store';
 import { PartJournal } from './part-journal';
@@ -58,7 +58,11 @@ export class EmbeddedBackend implements DestinationBackend {
     this.server = null;
   }
 
-  endpoint(grant: Grant): BackendEndpoint {
+  async admit(_t: TransferHandle, _sourcePublicParams: Record<string, unknown>): Promise<GrantExtras> {
+    return {}; // the grant's random user name and token are all the embedded server needs
+  }
+
+  async endpoint(grant: Grant): Promise<BackendEndpoint> {
     if (!this.server) throw new Error('embedded SSH server is not started');
     return {
       host: this.config.advertiseHost ?? this.config.host,

@@ -15,6 +15,8 @@ export interface Grant {
   root: string;
   /** the local account of the transfer's identity (what an OpenSSH backend logs the source in as) */
   account: string;
+  /** where the source connects from, when known (the OpenSSH backend writes them as from="...") */
+  sourceAddresses?: string[];
   status: 'pending' | 'active' | 'revoked';
   /** a pending grant cannot be activated after this (the transfer's trigger deadline) */
   activateBy: string;
