@@ -28,10 +28,23 @@ export function requestContextMiddleware(metrics: CoreMetrics) {
     req.ferryContext = ctx;
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
+    // counted when the status line is written (as on-headers does), so a client that reads the
+    // answer and then scrapes /metrics always finds its request counted
+    let counted = false;
+    const count = (status: number) => {
+      if (counted) return;
+      counted = true;
+      metrics.httpRequests.inc({ method: req.method, route: routeLabel(req), status: String(status) });
+    };
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: Response, ...args: unknown[]) {
+      count(typeof args[0] === 'number' ? args[0] : res.statusCode);
+      return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+    } as Response['writeHead'];
     res.once('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const route = routeLabel(req);
-      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      count(res.statusCode); // the client went away before an answer
       requestContext.run(ctx, () => {
         const line = {
           msg: `${req.method} ${req.path} ${res.statusCode} ${Math.round(ms)}ms`,

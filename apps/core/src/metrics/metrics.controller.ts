@@ -16,6 +16,8 @@ export class MetricsController {
   @Get()
   async scrape(@Res() res: Response): Promise<void> {
     const { contentType, body } = await this.metrics.exposition();
-    res.status(200).type(contentType).send(body);
+    // end() rather than send(): express would rewrite the content type's parameters
+    res.status(200).setHeader('content-type', contentType);
+    res.end(body);
   }
 }

@@ -1,0 +1,3 @@
+import { defineOperationsTests } from './support/define-operations-tests';
+
+defineOperationsTests('pglite');
