@@ -139,9 +139,14 @@ export function roundTrip(port: number, data: Buffer): Promise<Buffer> {
   });
 }
 
-/** Resolves when the socket closes; records whether it received anything. */
+/** Resolves when the other side has closed the connection (FIN or reset; our sockets allow half-open). */
 export function closed(s: net.Socket): Promise<void> {
-  return new Promise((r) => (s.destroyed ? r() : s.once('close', () => r())));
+  return new Promise((r) => {
+    if (s.destroyed || s.readableEnded) return r();
+    s.once('end', () => r());
+    s.once('close', () => r());
+    s.resume();
+  });
 }
 
 export async function until(cond: () => boolean, what: string, timeoutMs = 30_000) {
