@@ -131,7 +131,8 @@ describe('clock skew between the core and a gateway', () => {
         return;
       }
       res.statusCode = 401;
-      res.end(JSON.stringify({ error: { code: 'STALE_TIMESTAMP', message: 'request timestamp is 700 s ahead of this clock (allowed ±60 s): check the clocks (NTP) on both machines' } }));
+      const message = 'request timestamp is 700 s ahead of this clock (allowed ±60 s): check the clocks (NTP) on both machines';
+      res.end(JSON.stringify({ error: { code: 'STALE_TIMESTAMP', message, details: { skewSeconds: 700 } } }));
     });
     await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
     try {
@@ -146,7 +147,7 @@ describe('clock skew between the core and a gateway', () => {
       expect(r.status).toBe(502);
       expect(r.body.error.code).toBe('PROVIDER_ERROR');
       expect(r.body.error.message).toMatch(/provider-skew refused the core's signed request because of clock skew: request timestamp is 700 s ahead .*NTP/);
-      expect(r.body.error.details).toMatchObject({ providerId: 'provider-skew', providerCode: 'STALE_TIMESTAMP' });
+      expect(r.body.error.details).toEqual({ providerId: 'provider-skew', providerCode: 'STALE_TIMESTAMP', skewSeconds: 700, transferId: expect.any(String) });
       const logged = parsed().find((l) => l.requestId === 'skew-1' && l.context === 'GatewayClient' && l.level === 'error');
       expect(logged).toMatchObject({ level: 'error', msg: expect.stringContaining('clock skew: request timestamp is 700 s ahead') });
     } finally {

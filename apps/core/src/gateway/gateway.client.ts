@@ -165,9 +165,11 @@ export class GatewayClient {
         // the gateway's clock and ours disagree beyond its signature window: nothing signed will pass until fixed
         const why = `provider ${gw.id} refused the core's signed request because of clock skew: ${message}`;
         this.logger.error(`${method} ${gw.id}${url.pathname}: ${why}`);
+        const skew = (json.error.details as { skewSeconds?: unknown } | undefined)?.skewSeconds;
         throw new DomainError('PROVIDER_ERROR', `${why}. Check NTP on the core and the gateway host.`, {
           providerId: gw.id,
           providerCode: code,
+          ...(typeof skew === 'number' ? { skewSeconds: skew } : {}),
         });
       }
       this.logger.warn(`${method} ${gw.id}${url.pathname}: ${res.status} ${code}: ${message}`);
