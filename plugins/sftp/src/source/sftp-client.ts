@@ -18,6 +18,8 @@ export class SftpClient {
   constructor(readonly raw: SFTPWrapper) {
     raw.on('close', () => this.markClosed());
     raw.on('end', () => this.markClosed());
+    // ssh2 emits 'error' on the channel for a malformed server packet; unheard, it would crash the gateway
+    raw.on('error', () => this.markClosed());
   }
 
   markClosed(): void {

@@ -1,3 +1,4 @@
+import * as net from 'node:net';
 import { Client, type AuthenticationType, type AuthHandlerMiddleware } from 'ssh2';
 import { MechanismError } from '@ferry/plugin-sdk';
 import { fingerprintOfBlob, sameSecret } from '../keys/ssh-key.util';
@@ -7,18 +8,31 @@ import { toUploadError } from './upload-error.util';
 
 export interface SftpConnection {
   sftp: SftpClient;
+  /**
+   * Fails every pending and later SFTP call at once, says goodbye, and destroys the socket if the
+   * destination has not closed it within CLOSE_GRACE_MS. Never waits for the destination.
+   */
   close(): void;
 }
+
+/** how long a closed connection waits for the destination to hang up before its socket is destroyed */
+const CLOSE_GRACE_MS = 2000;
 
 /**
  * Opens an SFTP session to the destination: the host key must match the fingerprint pinned in the
  * researcher-forwarded parameters (anything else is AUTH_FAILED, nothing is sent), then the
  * ephemeral key (publickey) and the grant token (password, second step) authenticate.
+ *
+ * Stopping must not depend on the destination: a peer that went silent never answers our
+ * DISCONNECT nor pending requests, and ssh2's end()/destroy() do nothing once its socket stopped
+ * being writable (its keepalive stops then too). So this function owns the socket, fails pending
+ * calls itself on close, and destroys the socket when the peer does not hang up in time.
  */
 export function connectSftp(peer: DestinationPeer, privateKey: string, signal: AbortSignal): Promise<SftpConnection> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new MechanismError('CANCELLED', 'stopped before connecting'));
     const client = new Client();
+    const sock = net.connect({ host: peer.host, port: peer.port });
     let hostKeyMismatch = false;
     let settled = false;
     let step = 0;
@@ -26,7 +40,9 @@ export function connectSftp(peer: DestinationPeer, privateKey: string, signal: A
       if (settled) return;
       settled = true;
       signal.removeEventListener('abort', onAbort);
+      // nothing useful was said yet: drop the socket now (also while TCP or the handshake is pending)
       client.end();
+      sock.destroy();
       reject(e);
     };
     const onAbort = () => fail(new MechanismError('CANCELLED', 'stopped while connecting'));
@@ -55,11 +71,25 @@ export function connectSftp(peer: DestinationPeer, privateKey: string, signal: A
         settled = true;
         signal.removeEventListener('abort', onAbort);
         const sftp = new SftpClient(raw);
+        // after 'end' ssh2 parses nothing more, so no pending call can be answered any longer
+        client.on('end', () => sftp.markClosed());
         client.on('close', () => sftp.markClosed());
-        resolve({ sftp, close: () => client.end() });
+        let closing = false;
+        const close = () => {
+          if (closing) return;
+          closing = true;
+          sftp.markClosed();
+          client.end();
+          if (sock.destroyed) return;
+          const timer = setTimeout(() => sock.destroy(), CLOSE_GRACE_MS);
+          timer.unref();
+          sock.once('close', () => clearTimeout(timer));
+        };
+        resolve({ sftp, close });
       });
     });
     client.connect({
+      sock,
       host: peer.host,
       port: peer.port,
       username: peer.username,
