@@ -38,8 +38,8 @@ const TEXT_RULES: Array<[RegExp, string]> = [
   [/\b([a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]+):[^@/?#\s]+@/gi, `$1:${REDACTED}@`],
   // "key": "value" pairs of secret keys inside JSON text
   [new RegExp(`"(${SECRET_KEYS.join('|')})"\\s*:\\s*"(?:[^"\\\\]|\\\\.)*"`, 'gi'), `"$1":"${REDACTED}"`],
-  // tokens made by the admin API carry a recognizable prefix
-  [/\bferry_[A-Za-z0-9_-]{16,}/g, `ferry_${REDACTED}`],
+  // tokens made by the admin API: ferry_ + 43 random base64url characters (metric names do not match)
+  [/\bferry_(?=[A-Za-z0-9_-]*[A-Z0-9])[A-Za-z0-9_-]{40,}/g, `ferry_${REDACTED}`],
 ];
 
 export function redactText(s: string): string {
