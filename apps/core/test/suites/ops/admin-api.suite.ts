@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { AUDIT_ACTIONS } from '@ferry/contracts';
 import { generateBoxKeyPair, generateSigningKeyPair } from '@ferry/crypto';
 import type { CoreHarness } from '../../support/core-harness';
 import { TOKENS } from '../../support/core-harness';
@@ -295,5 +296,28 @@ export function adminApiSuite(get: () => CoreHarness): void {
     await expectRefused(h, () => admin('POST', '/providers/provider-b/refresh', { pin: 'yes' }), 400, 'VALIDATION_FAILED');
     // transfers still work with the pinned keys
     expect((await h.createTransfer()).state).toBe('AWAITING_TRIGGER');
+  });
+
+  it('recorded every kind of action along the way, each by the user who took it', async () => {
+    const h = get();
+    // the suites above took every action once at least; and a few left to do here
+    await admin('POST', '/projects', { name: 'tmp-project' });
+    await admin('PUT', '/projects/tmp-project/members/alice');
+    await admin('DELETE', '/projects/tmp-project/members/alice');
+    const entries: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const r: any = await admin('GET', `/audit?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+      entries.push(...r.body.items);
+      cursor = r.body.nextCursor;
+    } while (cursor);
+    const seen = new Set(entries.map((e) => e.action));
+    expect(AUDIT_ACTIONS.filter((a) => !seen.has(a))).toEqual([]);
+    for (const e of entries) {
+      const researcherAction = e.action.startsWith('transfer.') || e.action.startsWith('task.');
+      if (!researcherAction) expect(e.actor).toBe('carol');
+      expect(typeof e.requestId).toBe('string');
+    }
+    expect(entries.length).toBe(((await h.sql(`SELECT count(*)::int AS n FROM audit_log`)) as any[])[0].n);
   });
 }
