@@ -232,7 +232,7 @@ describe('rate limit per token', () => {
   });
 });
 
-describe('a real core process (apps/core/dist; `npx tsc -b apps/core` first)', () => {
+describe('a real core process (apps/core/dist and apps/cli/dist: `npx tsc -b apps/core apps/cli` first)', () => {
   const main = path.join(__dirname, '..', 'dist', 'main.js');
 
   function startCore(env: Record<string, string>) {
@@ -275,6 +275,17 @@ describe('a real core process (apps/core/dist; `npx tsc -b apps/core` first)', (
       expect(created.code).toBe(0);
       const listed = await ferry(url, 'root-token-0123456789', ['admin', 'users', 'list', '--json']);
       expect(JSON.parse(listed.stdout).map((u: any) => u.name)).toEqual(['ida', 'root']);
+      // and the `ferry` binary itself (apps/cli/dist)
+      const bin = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        const c = spawn(process.execPath, [path.join(__dirname, '..', '..', 'cli', 'bin', 'ferry.js'), 'admin', 'tokens', 'create', 'ida'], {
+          env: { PATH: process.env.PATH ?? '', FERRY_URL: url, FERRY_TOKEN: 'root-token-0123456789', FERRY_CONFIG_DIR: path.join(dir, 'cli') },
+        });
+        let out = '';
+        c.stdout.on('data', (d) => (out += d));
+        c.on('exit', (code) => resolve({ code, out }));
+      });
+      expect(bin.code).toBe(0);
+      expect((await fetch(`${url}/api/me`, { headers: { authorization: `Bearer ${bin.out.trim()}` } }).then((r) => r.json())).name).toBe('ida');
       core.child.kill('SIGTERM');
       expect(await core.exited).toBe('SIGTERM');
       expect(core.stderr()).toBe('');
