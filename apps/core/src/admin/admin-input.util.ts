@@ -31,5 +31,3 @@ export const httpUrl = z
   .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL')
   .transform((u) => u.replace(/\/+$/, ''));
 export const uuid = z.string().uuid('must be a UUID');
-/** true/false also as query-string text */
-export const boolText = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
