@@ -73,8 +73,10 @@ describe('control and progress', () => {
 
   it('signs every report, with a strictly increasing seq, fewer reports than plugin updates, the final one last', async () => {
     const id = 't-prog-1';
+    const started = Date.now();
     await w.startTransfer(id, { path: fresh('set4') });
     const done = await w.completed(id);
+    const elapsed = Date.now() - started;
     const reports = w.core.reportsFor(id, 'source');
     expect(w.core.refused).toEqual([]);
     expect(w.core.reports.filter((r) => r.report.transferId === id).every((r) => r.keyId === 'provider-a')).toBe(true);
@@ -83,7 +85,11 @@ describe('control and progress', () => {
     // 600 kB in 8 kB chunks is 75+ plugin reports; the gateway coalesces them
     const pluginReports = fixtureLog.reports.get(id)!;
     expect(pluginReports).toBeGreaterThanOrEqual(75);
-    expect(reports.length).toBeLessThan(pluginReports / 2);
+    // The throttle's promise is "at most one report per interval (100 ms in this world), plus phase
+    // changes": a bound derived from the measured duration, so a loaded machine cannot break it.
+    const phaseChanges = new Set(reports.map((r) => r.phase)).size;
+    expect(reports.length).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + phaseChanges + 1);
+    expect(reports.length).toBeLessThan(pluginReports);
     expect(reports[reports.length - 1]).toBe(done);
     expect(done).toMatchObject({
       phase: 'completed',
