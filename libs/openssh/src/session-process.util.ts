@@ -53,15 +53,63 @@ export async function findTaggedSessions(transferId: string, opts: { uid?: numbe
 }
 
 /**
+ * The sshd process that serves the connection a tagged process belongs to: the nearest ancestor
+ * named sshd (sshd-session from OpenSSH 9.8) that runs as `uid`. That is the per-connection child
+ * sshd drops to the account; the listener and the privileged monitor run as root and are never
+ * returned. Without a uid (or for uid 0) nothing is returned.
+ */
+async function sshdConnectionOf(pid: number, uid: number | undefined): Promise<number | undefined> {
+  if (uid === undefined || uid === 0) return undefined;
+  let cur = pid;
+  for (let depth = 0; depth < 8; depth++) {
+    let ppid: number;
+    try {
+      const status = await fs.readFile(`/proc/${cur}/status`, 'utf8');
+      ppid = Number(/^PPid:\s*(\d+)/m.exec(status)?.[1] ?? 0);
+    } catch {
+      return undefined;
+    }
+    if (ppid <= 1) return undefined;
+    try {
+      const comm = (await fs.readFile(`/proc/${ppid}/comm`, 'utf8')).trim();
+      if (comm === 'sshd' || comm === 'sshd-session') return (await fs.stat(`/proc/${ppid}`)).uid === uid ? ppid : undefined;
+    } catch {
+      return undefined;
+    }
+    cur = ppid;
+  }
+  return undefined;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
  * Ends every process tagged with this transfer: SIGTERM (rsync keeps its partial file and exits),
- * then SIGKILL whatever is left after `graceMs`. Resolves when none is left; returns the pids.
+ * then SIGKILL whatever is left after `graceMs`. With `uid`, the SSH connections they run in are
+ * ended too: sshd checks keys only at login, so a connection left open could otherwise start the
+ * forced command again on a new channel after the key was removed. Resolves when none is left;
+ * returns the pids.
  */
 export async function endTaggedSessions(transferId: string, opts: { uid?: number; graceMs?: number } = {}): Promise<number[]> {
   const ended = new Set<number>();
+  const connections = new Set<number>();
   const deadline = Date.now() + (opts.graceMs ?? 5000);
   let signal: NodeJS.Signals = 'SIGTERM';
   for (let round = 0; round < 200; round++) {
-    const pids = await findTaggedSessions(transferId, opts);
+    const tagged = await findTaggedSessions(transferId, opts);
+    for (const pid of tagged) {
+      const conn = await sshdConnectionOf(pid, opts.uid);
+      if (conn !== undefined) connections.add(conn);
+    }
+    // connections first: no new channel can start between ending the commands and the connection
+    const pids = [...[...connections].filter(alive), ...tagged];
     if (pids.length === 0) break;
     if (Date.now() > deadline) signal = 'SIGKILL';
     for (const pid of pids) {

@@ -1,5 +1,5 @@
 import type { FileManifest } from '@ferry/contracts';
-import { AuthorizedKeysManager, resolveHostKey, type HostKeyInfo } from '@ferry/openssh';
+import { AuthorizedKeysManager, hostKeyResolver, KeySweeper, type HostKeyInfo } from '@ferry/openssh';
 import type { Abilities, FinalizeOutcome, FinalizeResult, MechanismPlugin, Pausable, PluginContext, Preparation, TransferHandle } from '@ferry/plugin-sdk';
 import { DestinationRole } from './destination/destination.role';
 import type { RsyncOptions } from './rsync.options';
@@ -16,16 +16,18 @@ export class RsyncPlugin implements MechanismPlugin, Pausable {
   readonly keys: AuthorizedKeysManager | null;
   private readonly source: SourceRole;
   private readonly destination: DestinationRole;
-  private hostKeyInfo: Promise<HostKeyInfo> | null = null;
-  private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly hostKey: () => Promise<HostKeyInfo>;
+  private readonly sweeper: KeySweeper | null;
 
   constructor(private readonly ctx: PluginContext<RsyncOptions>) {
     const o = ctx.options;
     this.keys = o.authorizedKeysDir
       ? new AuthorizedKeysManager({ dir: o.authorizedKeysDir, ownership: o.keyFileOwnership, logger: ctx.logger, clock: ctx.clock })
       : null;
+    this.hostKey = hostKeyResolver({ hostPublicKeyFile: o.hostPublicKeyFile, hostKeyFingerprint: o.hostKeyFingerprint, host: o.sshHost, port: o.sshPort });
+    this.sweeper = this.keys ? new KeySweeper(this.keys, { intervalMs: o.sweepIntervalMs, clock: ctx.clock, logger: ctx.logger }) : null;
     this.source = new SourceRole(ctx);
-    this.destination = new DestinationRole(ctx, this.keys, () => this.hostKey());
+    this.destination = new DestinationRole(ctx, this.keys, this.hostKey);
   }
 
   async start(): Promise<void> {
@@ -33,24 +35,17 @@ export class RsyncPlugin implements MechanismPlugin, Pausable {
     for (const problem of await this.keys.checkDirectory()) this.ctx.logger.warn(`authorizedKeysDir: ${problem}`);
     // a host key we cannot resolve now is retried at the first prepare (sshd may start after us)
     await this.hostKey().catch((e: Error) => this.ctx.logger.warn(`sshd host key not available yet: ${e.message}`));
-    await this.sweep();
-    this.sweepTimer = setInterval(() => void this.sweep(), this.ctx.options.sweepIntervalMs);
-    this.sweepTimer.unref();
+    await this.sweeper?.start();
   }
 
   async stop(): Promise<void> {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.sweepTimer = null;
+    await this.sweeper?.stop();
     await this.source.stopAll();
   }
 
   /** Removes every ferry key past its expiry (sshd already refuses them; this keeps the files clean). */
   async sweep(): Promise<void> {
-    try {
-      await this.keys?.sweep(this.ctx.clock.now());
-    } catch (e) {
-      this.ctx.logger.warn(`sweeping expired keys failed: ${(e as Error).message}`);
-    }
+    await this.sweeper?.sweep();
   }
 
   prepareSource(t: TransferHandle): Promise<Preparation> {
@@ -83,19 +78,5 @@ export class RsyncPlugin implements MechanismPlugin, Pausable {
 
   recover(t: TransferHandle): Promise<void> {
     return t.role === 'source' ? this.source.recover(t) : this.destination.recover(t);
-  }
-
-  private hostKey(): Promise<HostKeyInfo> {
-    const o = this.ctx.options;
-    this.hostKeyInfo ??= resolveHostKey({
-      hostPublicKeyFile: o.hostPublicKeyFile,
-      hostKeyFingerprint: o.hostKeyFingerprint,
-      host: o.sshHost,
-      port: o.sshPort,
-    }).catch((e) => {
-      this.hostKeyInfo = null;
-      throw e;
-    });
-    return this.hostKeyInfo;
   }
 }

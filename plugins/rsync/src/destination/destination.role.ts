@@ -1,23 +1,19 @@
-import { execFile } from 'node:child_process';
 import { promises as fs, type Stats } from 'node:fs';
-import { promisify } from 'node:util';
 import type { FileManifest } from '@ferry/contracts';
 import {
+  accountCanWrite,
   AuthorizedKeysManager,
-  endTaggedSessions,
-  lookupAccount,
+  mappedAccount,
+  revokeTransferKey,
   rrsyncCommand,
   taggedCommand,
   type HostKeyInfo,
-  type LocalAccount,
 } from '@ferry/openssh';
 import { isMechanismError, MechanismError, type FinalizeOutcome, type FinalizeResult, type PluginContext, type Preparation, type TransferHandle } from '@ferry/plugin-sdk';
 import { parseSourcePublicParams, type DestinationPeer } from '../peer-params';
 import type { RsyncOptions } from '../rsync.options';
 import { verifyManifest } from './manifest-verifier';
 import { removeRsyncPartials } from './partial-files.util';
-
-const run = promisify(execFile);
 
 type DestinationPhase = 'prepared' | 'triggered' | 'cancelled' | 'finalized';
 
@@ -38,7 +34,7 @@ export class DestinationRole {
   async prepare(t: TransferHandle, sourcePublicParams: Record<string, unknown>): Promise<Preparation> {
     if (!this.keys) throw new MechanismError('REJECTED', 'this site does not receive rsync transfers (no authorizedKeysDir configured)');
     const src = parseSourcePublicParams(sourcePublicParams);
-    const account = await this.account(t);
+    const account = await mappedAccount(t.identity, 'rsync');
     let st: Stats;
     try {
       st = await fs.stat(t.localPath);
@@ -46,7 +42,7 @@ export class DestinationRole {
       throw new MechanismError('NOT_FOUND', `destination folder '${t.path || '/'}' does not exist on drive ${t.drive.id}`);
     }
     if (!st.isDirectory()) throw new MechanismError('REJECTED', `destination '${t.path || '/'}' is not a folder`);
-    if (!(await writableBy(t.localPath, st, account))) {
+    if (!(await accountCanWrite(t.localPath, st, account))) {
       throw new MechanismError('PERMISSION_DENIED', `account ${account.name} cannot write to destination folder '${t.path || '/'}'`);
     }
     this.command(t); // refuses a folder name that cannot go into a forced command, now rather than at trigger
@@ -133,13 +129,9 @@ export class DestinationRole {
 
   /** Removes the key and ends the transfer's sessions that are still running on sshd. */
   private async revoke(t: TransferHandle): Promise<void> {
+    if (!this.keys) return;
     const account = typeof t.state.account === 'string' ? t.state.account : undefined;
-    await this.keys?.remove(t.id, account);
-    if (t.state.triggeredAt) {
-      const uid = account ? await lookupAccount(account).then((a) => a.uid, () => undefined) : undefined;
-      const ended = await endTaggedSessions(t.id, { uid });
-      if (ended.length > 0) this.ctx.logger.info('ended rsync sessions of a revoked key', { transferId: t.id, processes: ended.length });
-    }
+    await revokeTransferKey(this.keys, t.id, { account, endSessions: !!t.state.triggeredAt, logger: this.ctx.logger });
   }
 
   private async removePartials(t: TransferHandle): Promise<string[]> {
@@ -147,32 +139,5 @@ export class DestinationRole {
     const removed = await removeRsyncPartials(t.localPath, String(t.state.item ?? ''), new Date(t.state.triggeredAt));
     if (removed.length > 0) this.ctx.logger.info('removed partial files', { transferId: t.id, count: removed.length });
     return removed;
-  }
-
-  private async account(t: TransferHandle): Promise<LocalAccount> {
-    let account: LocalAccount;
-    try {
-      account = await lookupAccount(t.identity.account);
-    } catch {
-      throw new MechanismError('REJECTED', `identity ${t.identity.name} maps to account '${t.identity.account}', which does not exist here`);
-    }
-    if (account.uid === 0) throw new MechanismError('REJECTED', 'rsync transfers never write as root; map the identity to an ordinary account');
-    return account;
-  }
-}
-
-/**
- * Whether `account` may create files in `dir`: the mode bits first; when they say no and the
- * gateway runs as root, ask the system as that account (ACLs included).
- */
-async function writableBy(dir: string, st: Stats, account: LocalAccount): Promise<boolean> {
-  const bits = st.uid === account.uid ? 0o300 : account.groups.includes(st.gid) ? 0o030 : 0o003;
-  if ((st.mode & bits) === bits) return true;
-  if (process.getuid?.() !== 0) return false;
-  try {
-    await run('runuser', ['-u', account.name, '--', 'test', '-w', dir, '-a', '-x', dir]);
-    return true;
-  } catch {
-    return false;
   }
 }
