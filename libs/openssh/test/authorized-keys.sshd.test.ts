@@ -6,11 +6,13 @@ import { Client } from 'ssh2';
 import {
   AuthorizedKeysManager,
   buildFerryKeyLine,
+  endTaggedSessions,
   generateEd25519KeyPair,
   resolveHostKey,
   sftpCommand,
   sshClientArgs,
   sshTarget,
+  taggedCommand,
   writeSshClientFiles,
   type SshClientFiles,
   type SshKeyPair,
@@ -237,6 +239,28 @@ describe('ferry keys in a real sshd', () => {
     } finally {
       c.end();
       await manager.remove('sftp2');
+    }
+  });
+
+  it('a removed key still opens channels on a connection made before; endTaggedSessions ends that connection', async () => {
+    const kp = generateEd25519KeyPair();
+    const dest = sshd.accountDir('tagged');
+    const command = taggedCommand('tagged-1', sftpCommand({ server: { sftpServerPath: '/usr/lib/openssh/sftp-server' }, startDir: dest }));
+    await manager.add({ account: sshd.account, transferId: 'tagged-1', publicKey: kp.publicKey, command, expiresAt: soon() });
+    const c = await ssh2Connect(kp);
+    const sftpCwd = () =>
+      new Promise<string>((resolve, reject) => c.sftp((err, sftp) => (err ? reject(err) : sftp.realpath('.', (e, p) => (e ? reject(e) : resolve(p))))));
+    const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
+    try {
+      expect(await sftpCwd()).toBe(dest);
+      await manager.remove('tagged-1', sshd.account);
+      // sshd checks keys at login only: the open connection starts the forced command again
+      expect(await sftpCwd()).toBe(dest);
+      const ended = await endTaggedSessions('tagged-1', { uid: sshd.uid });
+      expect(ended.length).toBeGreaterThanOrEqual(2); // the connection's sshd and the sftp-servers
+      await closed;
+    } finally {
+      c.end();
     }
   });
 });
