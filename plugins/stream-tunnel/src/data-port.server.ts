@@ -39,7 +39,16 @@ export class DataPortServer {
   }
 
   async start(host: string, port: number): Promise<void> {
-    const server = tls.createServer({ cert: this.identity.certPem, key: this.identity.keyPem, allowHalfOpen: true, minVersion: 'TLSv1.3', handshakeTimeout: this.handshakeTimeoutMs });
+    // noDelay everywhere: the handshake lines and the applications' small writes (a psql query, a
+    // keystroke) must not wait for Nagle's algorithm and a delayed ACK on the far side
+    const server = tls.createServer({
+      cert: this.identity.certPem,
+      key: this.identity.keyPem,
+      allowHalfOpen: true,
+      minVersion: 'TLSv1.3',
+      handshakeTimeout: this.handshakeTimeoutMs,
+      noDelay: true,
+    });
     server.on('connection', (raw: net.Socket) => {
       this.connections.add(raw);
       raw.once('close', () => this.connections.delete(raw));

@@ -25,7 +25,7 @@ export class PortRangeExhaustedError extends Error {}
  * application connection gets its own authenticated TLS leg to the listener gateway.
  */
 export class InitiatorTunnel {
-  private readonly server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true }, (s) => void this.onApp(s));
+  private readonly server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true, noDelay: true }, (s) => void this.onApp(s));
   private readonly sockets = new Set<net.Socket>();
   private open = 0;
   private closed = false;

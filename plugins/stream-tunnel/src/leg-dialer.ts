@@ -59,6 +59,7 @@ export class LegDialer {
         minVersion: 'TLSv1.3',
       };
       const leg = tls.connect(options);
+      leg.setNoDelay(true);
       leg.on('session', (s: Buffer) => (this.session = s));
       // errors after the handshake are handled by whoever owns the leg then (splice); this keeps a
       // late error in the gap between owners from crashing the gateway

@@ -47,7 +47,7 @@ export class ListenerTunnel {
     this.open++;
     const { host, port } = this.config.target;
     const targetName = formatHostPort(host, port);
-    const target = net.connect({ host, port, allowHalfOpen: true });
+    const target = net.connect({ host, port, allowHalfOpen: true, noDelay: true });
     target.on('error', () => undefined); // splice handles errors once joined; before that, see below
     this.track(leg);
     this.track(target);
