@@ -93,8 +93,14 @@ it('delivers nested folders, empty files and folders and unicode names byte for 
   // written by sftp-server running as the account, not by the gateway
   expect(fs.statSync(path.join(t.destination.localPath, 'dataset', 'big', 'five.bin')).uid).toBe(sshd.uid);
 
+  // another upload of the same account into the same folder, still running: a succeeded finalize leaves its part file alone
+  const othersPart = path.join(t.destination.localPath, 'other.bin.ferry-part');
+  fs.writeFileSync(othersPart, 'half');
+  fs.chownSync(othersPart, sshd.uid, sshd.gid);
+
   const key = await sourceKey(t);
   expect((await t.finalize('succeeded')).destination).toMatchObject({ ok: true });
+  expect(fs.existsSync(othersPart)).toBe(true);
   expect(keyLines(sshd, t.id)).toEqual([]);
   expect(await probe(t, key)).toBe(false);
 }, 240_000);

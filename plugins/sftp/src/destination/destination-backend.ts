@@ -1,4 +1,4 @@
-import type { TransferHandle } from '@ferry/plugin-sdk';
+import type { FinalizeOutcome, TransferHandle } from '@ferry/plugin-sdk';
 import type { Grant } from './grant';
 
 /** Where and how a source reaches one grant; goes into forPeer (the host key is pinned by the source). */
@@ -41,6 +41,9 @@ export interface DestinationBackend {
   install(grant: Grant): Promise<void>;
   /** Refuse new logins for this grant and end its open sessions. Idempotent. */
   revoke(grant: Grant): Promise<void>;
-  /** Remove the partial ('*.ferry-part') files this grant's sessions created. Idempotent. */
-  removePartialFiles(grant: Grant): Promise<string[]>;
+  /**
+   * Remove the partial ('*.ferry-part') files this grant's sessions created, after revoke, at
+   * cancel and at every finalize (`why`: a succeeded transfer has renamed all of its own). Idempotent.
+   */
+  removePartialFiles(grant: Grant, why: FinalizeOutcome | 'cancelled'): Promise<string[]>;
 }

@@ -96,12 +96,12 @@ export class DestinationRole {
 
   async cancel(t: TransferHandle): Promise<void> {
     const grant = await this.revoke(t);
-    if (grant) await this.backend.removePartialFiles(grant);
+    if (grant) await this.backend.removePartialFiles(grant, 'cancelled');
   }
 
   async finalize(t: TransferHandle, outcome: FinalizeOutcome, manifest?: FileManifest): Promise<FinalizeResult> {
     const grant = await this.revoke(t);
-    if (grant) await this.backend.removePartialFiles(grant);
+    if (grant) await this.backend.removePartialFiles(grant, outcome);
     const previous = t.state.finalResult as FinalizeResult | undefined;
     if (previous) return previous;
     let result: FinalizeResult = { ok: true };

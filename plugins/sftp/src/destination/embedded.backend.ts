@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { PluginLogger, TransferHandle } from '@ferry/plugin-sdk';
+import type { FinalizeOutcome, PluginLogger, TransferHandle } from '@ferry/plugin-sdk';
 import { loadOrCreateHostKey } from '../keys/host-key.util';
 import { EmbeddedSshServer } from '../server/embedded-ssh.server';
 import { PathJail } from '../server/path-jail';
@@ -81,7 +81,8 @@ export class EmbeddedBackend implements DestinationBackend {
     await this.server?.disconnect(grant.username);
   }
 
-  async removePartialFiles(grant: Grant): Promise<string[]> {
+  async removePartialFiles(grant: Grant, _why: FinalizeOutcome | 'cancelled'): Promise<string[]> {
+    // the journal names exactly this grant's part files, so the outcome does not matter
     const removed: string[] = [];
     let jail: PathJail | null = null;
     try {

@@ -13,7 +13,15 @@ import {
   taggedCommand,
   type HostKeyInfo,
 } from '@ferry/openssh';
-import { isMechanismError, MechanismError, type Clock, type PluginLogger, type TransferDirectory, type TransferHandle } from '@ferry/plugin-sdk';
+import {
+  isMechanismError,
+  MechanismError,
+  type Clock,
+  type FinalizeOutcome,
+  type PluginLogger,
+  type TransferDirectory,
+  type TransferHandle,
+} from '@ferry/plugin-sdk';
 import type { OpensshBackendOptions } from '../sftp.options';
 import type { BackendEndpoint, DestinationBackend, GrantExtras } from './destination-backend';
 import { readGrant, type Grant } from './grant';
@@ -136,8 +144,10 @@ export class OpensshBackend implements DestinationBackend {
     await this.records.drop(grant.transferId);
   }
 
-  async removePartialFiles(grant: Grant): Promise<string[]> {
+  async removePartialFiles(grant: Grant, why: FinalizeOutcome | 'cancelled'): Promise<string[]> {
     if (!grant.activatedAt) return []; // never installed: no session can have written anything
+    // a succeeded upload renamed all of its part files; any left now belong to someone else
+    if (why === 'succeeded') return [];
     // without the account's uid we cannot tell its files from anyone else's: remove nothing
     const uid = await lookupAccount(grant.account).then((a) => a.uid, () => undefined);
     if (uid === undefined) return [];
