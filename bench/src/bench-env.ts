@@ -7,6 +7,7 @@ import { isEndState } from '@ferry/contracts';
 import { startStack, type Stack, type ResearcherClient } from '../../test/harness';
 import { createDatabase, startPostgres, type RunningPostgres } from '../../test/setup/postgres-server';
 import { startSshd, type RunningSshd } from '../../test/setup/sshd-server';
+import { CpuAccounting, type CpuGroup } from './proc-cpu.util';
 
 /**
  * Everything the data-path scenarios share, started once per bench run:
@@ -32,7 +33,12 @@ export interface BenchEnv {
   /** ssh options of the reference tools (key, pinned host key, batch mode) */
   sshOptions: string[];
   account: string;
-  ferryPids(): number[];
+  /**
+   * CPU accounting groups: `ferry` = core, both gateways, PostgreSQL (and what they start, e.g. the
+   * rsync mechanism's rsync and ssh); `sshd` = the OpenSSH server and its sessions; `clients` = the
+   * reference tools the bench starts (scp, sftp, rsync and their ssh).
+   */
+  cpu: { ferry: CpuGroup & { parts: Record<string, CpuGroup> }; sshd: CpuGroup; clients: CpuGroup; exact: boolean };
   /** a new, empty folder in b-inbox that the sshd account owns */
   freshDestination(tag: string): string;
   /**
@@ -54,7 +60,23 @@ export async function startBenchEnv(log: (line: string) => void): Promise<BenchE
   const bInbox = path.join(root, 'b-inbox');
   fs.mkdirSync(aData);
   fs.mkdirSync(bInbox);
-  const cleanups: Array<() => Promise<void>> = [async () => fs.rmSync(root, { recursive: true, force: true })];
+  const accounting = new CpuAccounting();
+  const parts = { core: accounting.group('core'), gatewayA: accounting.group('gateway-a'), gatewayB: accounting.group('gateway-b'), postgres: accounting.group('postgres') };
+  const ferryGroup: CpuGroup & { parts: typeof parts } = {
+    name: 'ferry',
+    exact: accounting.exact,
+    parts,
+    adopt: () => {
+      throw new Error('adopt into a part');
+    },
+    wrap: (cmd, args) => [cmd, args],
+    seconds: () => Object.values(parts).reduce((n, g) => n + g.seconds(), 0),
+  };
+  const cpu = { ferry: ferryGroup, sshd: accounting.group('sshd'), clients: accounting.group('clients'), exact: accounting.exact };
+  const cleanups: Array<() => Promise<void>> = [
+    async () => accounting.dispose(),
+    async () => fs.rmSync(root, { recursive: true, force: true }),
+  ];
   const stopAll = async () => {
     for (const c of cleanups.reverse()) await c().catch((e) => log(`cleanup: ${(e as Error).message}`));
   };
@@ -68,6 +90,7 @@ export async function startBenchEnv(log: (line: string) => void): Promise<BenchE
     const sshd = await startSshd({ extraConfig: ['MaxStartups 100:30:200', 'MaxSessions 100'] });
     cleanups.push(() => sshd.stop());
     const sshdPid = Number(fs.readFileSync(path.join(sshd.root, 'sshd.pid'), 'utf8').trim());
+    cpu.sshd.adopt(sshdPid);
     fs.chownSync(bInbox, sshd.uid, sshd.gid);
 
     // the reference tools' own key, next to the keys gateway B manages (it keeps foreign lines)
@@ -101,21 +124,41 @@ export async function startBenchEnv(log: (line: string) => void): Promise<BenchE
       },
     };
     const started = Date.now();
-    const stack = await startStack({
+    // FERRY_BENCH_CPU_PROF=<dir>: the core and gateways write V8 CPU profiles there when they stop
+    // (NODE_OPTIONS refuses --cpu-prof, so a preload starts the profiler)
+    const profDir = process.env.FERRY_BENCH_CPU_PROF;
+    const savedNodeOptions = process.env.NODE_OPTIONS;
+    if (profDir) {
+      process.env.FERRY_CPU_PROF_DIR = path.resolve(profDir);
+      process.env.NODE_OPTIONS = `${savedNodeOptions ?? ''} --require ${path.join(__dirname, '..', 'lib', 'cpu-profiler.preload.js')}`.trim();
+    }
+    const stackStarting = startStack({
       name: 'bench',
       database: 'pglite',
       coreEnv: { DATABASE_URL: coreDatabaseUrl, FERRY_LOG_LEVEL: 'log', FERRY_SWEEP_INTERVAL_MS: '2000' },
       customize: (world) => {
-        world.driveDirs['a-data'] = aData;
-        world.driveDirs['b-inbox'] = bInbox;
+        // the harness passes the whole world (its type names only what tests usually change)
+        const dirs = (world as typeof world & { driveDirs: Record<string, string> }).driveDirs;
+        dirs['a-data'] = aData;
+        dirs['b-inbox'] = bInbox;
         world.gateways.a.drives[0].path = aData;
         world.gateways.b.drives[0].path = bInbox;
         for (const g of [world.gateways.a, world.gateways.b]) g.plugins = [...g.plugins, rsync];
         world.gateways.b.identities = world.gateways.b.identities.map((i) => (i.name === 'alice' ? { ...i, account: sshd.account } : i));
       },
     });
+    const stack = await stackStarting.finally(() => {
+      // only the stack's processes get it (the reference tools are not node programs anyway)
+      if (savedNodeOptions === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = savedNodeOptions;
+    });
     cleanups.push(() => stack.stop());
     log(`  stack up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    parts.core.adopt(stack.core.pid!);
+    parts.gatewayA.adopt(stack.gatewayA.pid!);
+    parts.gatewayB.adopt(stack.gatewayB.pid!);
+    parts.postgres.adopt(pg.pid);
+    if (!cpu.exact) log('  (no writable cpuacct cgroup: CPU figures are /proc sums and may miss short-lived processes)');
     const alice = stack.researcher('alice');
     // the core fetches the gateways' keys at the first negotiation; they do not change during a
     // run, so the researcher reads them once (not once per transfer)
@@ -136,7 +179,7 @@ export async function startBenchEnv(log: (line: string) => void): Promise<BenchE
       bInbox,
       sshOptions,
       account: sshd.account,
-      ferryPids: () => [stack.core.pid, stack.gatewayA.pid, stack.gatewayB.pid, pg.pid].filter((p): p is number => typeof p === 'number'),
+      cpu,
       freshDestination(tag: string) {
         const dir = path.join(bInbox, `${tag}-${++counter}`);
         fs.mkdirSync(dir);
@@ -169,6 +212,6 @@ async function waitEnd(alice: ResearcherClient, id: string, timeoutMs = 900_000)
     const t = await alice.api.task(id);
     if (isEndState(t.state)) return t;
     if (Date.now() > deadline) throw new Error(`task ${id} did not end in ${timeoutMs} ms: ${JSON.stringify(t)}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -1,4 +1,3 @@
-import { cpuSeconds } from './proc-cpu.util';
 
 /** One tool in a scenario: ferry or a reference, run the same way on the same data. */
 export interface Contender {
@@ -13,10 +12,10 @@ export interface Contender {
   run(): Promise<number | void>;
   /** untimed, after every run: remove what the run wrote, check it arrived */
   cleanup?(): Promise<void>;
-  /** process trees whose CPU time counts for this tool (see proc-cpu.util) */
-  cpuRoots(): number[];
-  /** whether this process's reaped children (scp, ssh, rsync started by the bench) count too */
-  ownChildren: boolean;
+  /** CPU seconds used so far by everything that works for this tool (see proc-cpu.util CpuGroup) */
+  cpu(): number;
+  /** the same split by part, for FERRY_BENCH_CPU_DETAIL=1 */
+  cpuParts?(): Record<string, number>;
 }
 
 export interface Summary {
@@ -95,17 +94,28 @@ export interface RoundsOptions {
  * A warm-up run of each contender comes first and is not counted (first-touch page faults,
  * JIT, connection set-up inside long-lived processes).
  */
-export async function runRounds(contenders: Contender[], o: RoundsOptions): Promise<ContenderResult[]> {
+export async function runRounds(all: Contender[], o: RoundsOptions): Promise<ContenderResult[]> {
+  // FERRY_BENCH_CONTENDERS=<regex> runs only the matching tools (for tuning one of them)
+  const only = process.env.FERRY_BENCH_CONTENDERS ? new RegExp(process.env.FERRY_BENCH_CONTENDERS) : null;
+  const contenders = only ? all.filter((c) => only.test(c.name)) : all;
+  // FERRY_BENCH_CPU_DETAIL=1 logs each process tree's share (which of core, gateways, database)
+  const detail = process.env.FERRY_BENCH_CPU_DETAIL === '1';
   const runs = contenders.map(() => ({ values: [] as number[], wall: [] as number[], cpu: [] as number[] }));
   const once = async (i: number) => {
     const c = contenders[i];
     await c.prepare?.();
-    const roots = c.cpuRoots();
-    const cpu0 = cpuSeconds(roots, c.ownChildren);
+    const cpu0 = c.cpu();
+    const parts0 = detail ? c.cpuParts?.() ?? {} : {};
     const t0 = process.hrtime.bigint();
     const own = await c.run();
     const wall = typeof own === 'number' ? own : Number(process.hrtime.bigint() - t0) / 1e9;
-    const cpu = cpuSeconds(roots, c.ownChildren) - cpu0;
+    // a session process may still be exiting (and be reaped) just after the client returned
+    await new Promise((r) => setTimeout(r, 250));
+    const cpu = c.cpu() - cpu0;
+    if (detail) {
+      const parts = Object.entries(c.cpuParts?.() ?? {}).map(([k, v]) => `${k} ${(v - (parts0[k] ?? 0)).toFixed(2)} s`);
+      o.log(`      CPU by part: ${parts.join(', ')}`);
+    }
     await c.cleanup?.();
     return { wall, cpu };
   };

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /**
  * CPU seconds of process trees, from /proc (Linux). For each root the sum over the root and every
@@ -99,4 +100,123 @@ export function resetPeakRss(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * CPU time of a group of processes. With a writable cgroup-v1 cpuacct hierarchy (root on this
+ * machine) each group is a cgroup: every process put in it, and every process those start, is
+ * counted, including ones that already exited (an sshd session whose parent does not reap it
+ * into cutime, which the /proc sums above cannot see). Elsewhere it falls back to the /proc sums
+ * over the adopted processes' trees.
+ */
+export interface CpuGroup {
+  readonly name: string;
+  /** counts `pid` and its current descendants (and all they start later) */
+  adopt(pid: number): void;
+  /** a command line that joins this group before it runs (for tools the bench spawns) */
+  wrap(cmd: string, args: string[]): [string, string[]];
+  seconds(): number;
+  readonly exact: boolean;
+}
+
+const CGROUP_ROOT = '/sys/fs/cgroup/cpuacct';
+
+export class CpuAccounting {
+  private readonly groups: CpuGroup[] = [];
+  private readonly base: string | null;
+
+  constructor() {
+    let base: string | null = path.join(CGROUP_ROOT, `ferry-bench-${process.pid}`);
+    try {
+      fs.mkdirSync(base);
+    } catch {
+      base = null;
+    }
+    this.base = base;
+  }
+
+  get exact(): boolean {
+    return this.base !== null;
+  }
+
+  group(name: string): CpuGroup {
+    const g = this.base ? cgroupGroup(path.join(this.base, name), name) : procGroup(name);
+    this.groups.push(g);
+    return g;
+  }
+
+  /** Moves what is still in our groups back to the root group and removes the groups. */
+  dispose(): void {
+    if (!this.base) return;
+    for (const g of this.groups) {
+      const dir = path.join(this.base, g.name);
+      try {
+        for (const pid of fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
+          try {
+            fs.writeFileSync(path.join(CGROUP_ROOT, 'cgroup.procs'), pid);
+          } catch {
+            /* exited meanwhile */
+          }
+        }
+        fs.rmdirSync(dir);
+      } catch {
+        /* already gone */
+      }
+    }
+    try {
+      fs.rmdirSync(this.base);
+    } catch {
+      /* still busy: the kernel removes nothing, a later run uses its own folder */
+    }
+  }
+}
+
+function descendants(pid: number): number[] {
+  const stats = allStats();
+  const out: number[] = [pid];
+  for (let i = 0; i < out.length; i++) for (const s of stats) if (s.ppid === out[i]) out.push(s.pid);
+  return out;
+}
+
+function cgroupGroup(dir: string, name: string): CpuGroup {
+  fs.mkdirSync(dir, { recursive: true });
+  const procs = path.join(dir, 'cgroup.procs');
+  return {
+    name,
+    exact: true,
+    adopt(pid) {
+      for (const p of descendants(pid)) {
+        try {
+          fs.writeFileSync(procs, String(p));
+        } catch {
+          /* exited meanwhile */
+        }
+      }
+    },
+    wrap(cmd, args) {
+      return ['/bin/sh', ['-c', `echo $$ > '${procs}' && exec "$@"`, 'sh', cmd, ...args]];
+    },
+    seconds() {
+      return Number(fs.readFileSync(path.join(dir, 'cpuacct.usage'), 'utf8').trim()) / 1e9;
+    },
+  };
+}
+
+function procGroup(name: string): CpuGroup {
+  const roots: number[] = [];
+  let ownChildren = false;
+  return {
+    name,
+    exact: false,
+    adopt(pid) {
+      roots.push(pid);
+    },
+    wrap(cmd, args) {
+      ownChildren = true;
+      return [cmd, args];
+    },
+    seconds() {
+      return cpuSeconds(roots, ownChildren);
+    },
+  };
 }

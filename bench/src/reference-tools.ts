@@ -7,8 +7,9 @@ export const CIPHERS = {
 } as const;
 export type CipherName = keyof typeof CIPHERS;
 
-/** Runs a command to completion; rejects with its stderr on a non-zero exit. */
-export function runTool(cmd: string, args: string[], input?: string): Promise<void> {
+/** Runs a reference tool to completion (its CPU counted in env.cpu.clients); rejects with its stderr on a non-zero exit. */
+export function runTool(env: BenchEnv, tool: string, toolArgs: string[], input?: string): Promise<void> {
+  const [cmd, args] = env.cpu.clients.wrap(tool, toolArgs);
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'] });
     let err = '';
@@ -17,28 +18,44 @@ export function runTool(cmd: string, args: string[], input?: string): Promise<vo
     child.once('error', reject);
     child.once('close', (code, signal) => {
       if (code === 0) resolve();
-      else reject(new Error(`${cmd} ${args.join(' ')} failed (${code ?? signal}): ${err.trim()}`));
+      else reject(new Error(`${tool} ${toolArgs.join(' ')} failed (${code ?? signal}): ${err.trim()}`));
     });
   });
 }
 
 const target = (env: BenchEnv, dir: string) => `${env.account}@127.0.0.1:${dir}/`;
 
+/** CPU of a reference run: the client side and sshd with its sessions. */
+export function referenceCpu(env: BenchEnv): { cpu(): number; cpuParts(): Record<string, number> } {
+  return {
+    cpu: () => env.cpu.clients.seconds() + env.cpu.sshd.seconds(),
+    cpuParts: () => ({ client: env.cpu.clients.seconds(), sshd: env.cpu.sshd.seconds() }),
+  };
+}
+
+/** CPU of a ferry run: core, gateways, PostgreSQL, and sshd (the rsync mechanism's server side). */
+export function ferryCpu(env: BenchEnv): { cpu(): number; cpuParts(): Record<string, number> } {
+  return {
+    cpu: () => env.cpu.ferry.seconds() + env.cpu.sshd.seconds(),
+    cpuParts: () => ({ ...Object.fromEntries(Object.entries(env.cpu.ferry.parts).map(([k, g]) => [k, g.seconds()])), sshd: env.cpu.sshd.seconds() }),
+  };
+}
+
 /** OpenSSH scp (SFTP protocol, the default since OpenSSH 9.0). */
 export function scp(env: BenchEnv, cipher: CipherName, src: string, dstDir: string): Promise<void> {
-  return runTool('scp', ['-q', '-r', '-P', String(env.sshd.port), '-c', CIPHERS[cipher], ...env.sshOptions, src, target(env, dstDir)]);
+  return runTool(env, 'scp', ['-q', '-r', '-P', String(env.sshd.port), '-c', CIPHERS[cipher], ...env.sshOptions, src, target(env, dstDir)]);
 }
 
 /** OpenSSH sftp in batch mode: one `put` (recursive for a folder). */
 export function sftpPut(env: BenchEnv, cipher: CipherName, src: string, dstDir: string): Promise<void> {
   const batch = `put -r ${quote(src)} ${quote(dstDir + '/')}\n`;
-  return runTool('sftp', ['-q', '-b', '-', '-P', String(env.sshd.port), '-c', CIPHERS[cipher], ...env.sshOptions, `${env.account}@127.0.0.1`], batch);
+  return runTool(env, 'sftp', ['-q', '-b', '-', '-P', String(env.sshd.port), '-c', CIPHERS[cipher], ...env.sshOptions, `${env.account}@127.0.0.1`], batch);
 }
 
 /** rsync -a over ssh (the way a site would run it by hand). */
 export function rsyncSsh(env: BenchEnv, cipher: CipherName, src: string, dstDir: string): Promise<void> {
   const ssh = ['ssh', '-p', String(env.sshd.port), '-c', CIPHERS[cipher], ...env.sshOptions].map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ');
-  return runTool('rsync', ['-a', '-e', ssh, src, target(env, dstDir)]);
+  return runTool(env, 'rsync', ['-a', '-e', ssh, src, target(env, dstDir)]);
 }
 
 function quote(p: string): string {

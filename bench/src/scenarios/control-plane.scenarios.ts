@@ -6,7 +6,6 @@ import { Client } from 'pg';
 import { CORE_PROGRESS_PATH, type ProgressReport } from '@ferry/contracts';
 import { HttpClient } from '../http-client.util';
 import { percentile, summarize, target, type ContenderResult } from '../measure';
-import { cpuSeconds } from '../proc-cpu.util';
 import type { Scenario } from '../scenario';
 
 function single(name: string, values: number[], wall: number[], cpu: number[]): ContenderResult {
@@ -24,9 +23,9 @@ export const negotiationScenario: Scenario = {
     const env = await ctx.env();
     const n = ctx.quick ? 20 : 200;
     const ms: number[] = [];
-    const roots = env.ferryPids();
+    const ferry = env.cpu.ferry;
     for (let i = 0; i < 5; i++) await env.alice.create('a-data:/tree', 'b-inbox:/'); // warm-up
-    const cpu0 = cpuSeconds(roots);
+    const cpu0 = ferry.seconds();
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) {
       const s = process.hrtime.bigint();
@@ -35,7 +34,7 @@ export const negotiationScenario: Scenario = {
       if (t.offers.length !== 2) throw new Error(`negotiation returned ${t.offers.length} offers`);
     }
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-    const cpu = cpuSeconds(roots) - cpu0;
+    const cpu = ferry.seconds() - cpu0;
     const c = single('ferry', ms, [wall / n], [cpu / n]);
     return {
       id: this.id,
@@ -123,15 +122,15 @@ export const progressIngestScenario: Scenario = {
     };
     try {
       await send(batch(Math.min(500, total))); // warm-up (and moves the tasks to RUNNING)
-      const roots = env.ferryPids();
+      const ferry = env.cpu.ferry;
       const perRound = Math.ceil(total / ctx.rounds);
       for (let r = 0; r < ctx.rounds; r++) {
         const reqs = batch(perRound);
-        const cpu0 = cpuSeconds(roots);
+        const cpu0 = ferry.seconds();
         const t0 = process.hrtime.bigint();
         await send(reqs);
         const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-        cpus.push(cpuSeconds(roots) - cpu0);
+        cpus.push(ferry.seconds() - cpu0);
         walls.push(wall);
         rounds.push(perRound / wall);
         ctx.log(`    round ${r + 1}: ${perRound} reports in ${wall.toFixed(2)} s = ${(perRound / wall).toFixed(0)}/s`);
@@ -188,8 +187,8 @@ export const taskListScenario: Scenario = {
     const cpus: number[] = [];
     try {
       for (let i = 0; i < 20; i++) await http.request('GET', '/api/tasks', headers); // warm-up
-      const roots = env.ferryPids();
-      const cpu0 = cpuSeconds(roots);
+      const ferry = env.cpu.ferry;
+      const cpu0 = ferry.seconds();
       const t0 = process.hrtime.bigint();
       for (let i = 0; i < requests; i++) {
         const s = process.hrtime.bigint();
@@ -199,7 +198,7 @@ export const taskListScenario: Scenario = {
         if (i === 0 && JSON.parse(res.body).items.length !== 50) throw new Error('GET /api/tasks did not return a full page');
       }
       walls.push(Number(process.hrtime.bigint() - t0) / 1e9 / requests);
-      cpus.push((cpuSeconds(roots) - cpu0) / requests);
+      cpus.push((ferry.seconds() - cpu0) / requests);
     } finally {
       http.close();
     }

@@ -4,7 +4,7 @@ import { warm, writeRandomFile } from '../bench-data.util';
 import type { BenchEnv } from '../bench-env';
 import { ratioTarget, ratiosOf, runRounds, type Contender } from '../measure';
 import { peakRssBytes, resetPeakRss } from '../proc-cpu.util';
-import { CIPHERS, scp, sftpPut, type CipherName } from '../reference-tools';
+import { CIPHERS, ferryCpu, referenceCpu, scp, sftpPut, type CipherName } from '../reference-tools';
 import type { Scenario } from '../scenario';
 
 const MiB = 1024 * 1024;
@@ -49,8 +49,7 @@ export const sftpFileScenario: Scenario = {
         rss.b.push(peakRssBytes(env.stack.gatewayB.pid!));
         check();
       },
-      cpuRoots: () => env.ferryPids(),
-      ownChildren: false,
+      ...ferryCpu(env),
     };
     const ref = (tool: 'scp' | 'sftp', cipher: CipherName): Contender => ({
       name: `${tool} (${cipher})`,
@@ -58,8 +57,7 @@ export const sftpFileScenario: Scenario = {
       prepare: () => fresh(`sftp-file-${tool}`),
       run: () => (tool === 'scp' ? scp(env, cipher, src, dst) : sftpPut(env, cipher, src, dst)),
       cleanup: async () => check(),
-      cpuRoots: () => [env.sshdPid],
-      ownChildren: true,
+      ...referenceCpu(env),
     });
     const contenders = [ferry, ref('scp', 'chacha20'), ref('scp', 'aes128-gcm'), ref('sftp', 'chacha20'), ref('sftp', 'aes128-gcm')];
     const results = await runRounds(contenders, { rounds: ctx.rounds, value: (s) => size / 1e6 / s, log: ctx.log });

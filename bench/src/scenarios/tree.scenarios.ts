@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { copyTreeKeepingTimes, countTree, expectDelivered, warm, writeRandomTree } from '../bench-data.util';
 import type { BenchEnv } from '../bench-env';
 import { ratioTarget, ratiosOf, runRounds, target, type Contender } from '../measure';
-import { rsyncSsh, scp, type CipherName } from '../reference-tools';
+import { ferryCpu, referenceCpu, rsyncSsh, scp, type CipherName } from '../reference-tools';
 import type { BenchContext, Scenario } from '../scenario';
 
 const TREE = 'tree';
@@ -40,8 +40,7 @@ function copyContenders(env: BenchEnv, tree: { src: string; files: number; bytes
     prepare: () => prepare('ferry'),
     run: async () => (await env.transfer(TREE, state.dst, { mechanism: ferryMechanism })).seconds,
     cleanup: cleanup('ferry'),
-    cpuRoots: () => [...env.ferryPids(), env.sshdPid],
-    ownChildren: false,
+    ...ferryCpu(env),
   };
   return [
     ferry,
@@ -52,8 +51,7 @@ function copyContenders(env: BenchEnv, tree: { src: string; files: number; bytes
         prepare: () => prepare(r.name.split(' ')[0]),
         run: () => r.run(state.dst),
         cleanup: cleanup(r.name),
-        cpuRoots: () => [env.sshdPid],
-        ownChildren: true,
+        ...referenceCpu(env),
       }),
     ),
   ];
@@ -134,8 +132,7 @@ export const resyncScenario: Scenario = {
       prepare,
       run: async () => (await env.transfer(TREE, dst, { mechanism })).seconds,
       cleanup: cleanup(`ferry ${mechanism}`),
-      cpuRoots: () => [...env.ferryPids(), env.sshdPid],
-      ownChildren: false,
+      ...ferryCpu(env),
     });
     const ref: Contender = {
       name: 'rsync -a (chacha20)',
@@ -143,8 +140,7 @@ export const resyncScenario: Scenario = {
       prepare,
       run: () => rsyncSsh(env, 'chacha20', tree.src, dst),
       cleanup: cleanup('rsync'),
-      cpuRoots: () => [env.sshdPid],
-      ownChildren: true,
+      ...referenceCpu(env),
     };
     const results = await runRounds([ferry('sftp'), ferry('rsync'), ref], { rounds: ctx.rounds, value: (s) => s, log: ctx.log });
     const r = results[2].value.median;

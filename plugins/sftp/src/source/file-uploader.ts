@@ -96,7 +96,12 @@ export async function uploadFile(
   }
 }
 
-/** Reads the file in order (hashing as it goes) and keeps up to requestsInFlight writes outstanding. */
+/**
+ * Reads the file in order (hashing as it goes) and keeps up to requestsInFlight writes outstanding.
+ * One read buffer serves the whole file: SftpClient.write copies the data into its request before
+ * it returns, and allocating a fresh 256 KiB buffer per chunk cost the source more in garbage
+ * collection than the encryption did (docs/performance.md).
+ */
 async function pipelineWrites(
   sftp: SftpClient,
   handle: Buffer,
@@ -106,33 +111,48 @@ async function pipelineWrites(
   hash: Hash | undefined,
   o: FileUploadOptions,
 ): Promise<number> {
-  const inflight = new Set<Promise<void>>();
   let firstError: unknown = null;
+  let outstanding = 0;
+  let slotFreed: (() => void) | null = null;
   let pos = from;
+  // one chunk = one WRITE request: a chunk just over the server's limit would add a tiny second one
+  const chunkSize = Math.min(o.chunkSize, sftp.maxWriteLength);
+  const buf = Buffer.allocUnsafe(Math.min(chunkSize, Math.max(1, file.size - from)));
+  const settle = () => {
+    outstanding--;
+    const wake = slotFreed;
+    slotFreed = null;
+    wake?.();
+  };
   while (pos < file.size && firstError === null) {
     if (o.signal.aborted) throw new MechanismError('CANCELLED', 'upload stopped');
-    const n = Math.min(o.chunkSize, file.size - pos);
-    const buf = await readExactly(local, n, pos, file);
-    hash?.update(buf);
-    const p: Promise<void> = sftp.write(handle, buf, pos).then(
-      () => o.onBytes(n),
+    const n = Math.min(chunkSize, file.size - pos);
+    const chunk = buf.subarray(0, n);
+    await readExactly(local, chunk, pos, file);
+    hash?.update(chunk);
+    outstanding++;
+    sftp.write(handle, chunk, pos).then(
+      () => {
+        o.onBytes(n);
+        settle();
+      },
       (e: unknown) => {
         firstError ??= e;
+        settle();
       },
     );
-    inflight.add(p);
-    void p.finally(() => inflight.delete(p));
     pos += n;
-    if (inflight.size >= o.requestsInFlight) await Promise.race(inflight);
+    while (outstanding >= o.requestsInFlight) await new Promise<void>((r) => (slotFreed = r));
   }
-  await Promise.all(inflight);
+  while (outstanding > 0) await new Promise<void>((r) => (slotFreed = r));
   if (firstError !== null) throw firstError;
   if (o.signal.aborted) throw new MechanismError('CANCELLED', 'upload stopped');
   return pos - from;
 }
 
-async function readExactly(local: FileHandle, n: number, pos: number, file: ScannedFile): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(n);
+/** Fills `buf` from `pos` (a file that shrank meanwhile is an error). */
+async function readExactly(local: FileHandle, buf: Buffer, pos: number, file: ScannedFile): Promise<void> {
+  const n = buf.length;
   let got = 0;
   while (got < n) {
     const { bytesRead } = await local.read(buf, got, n - got, pos + got);
@@ -141,7 +161,6 @@ async function readExactly(local: FileHandle, n: number, pos: number, file: Scan
     }
     got += bytesRead;
   }
-  return buf;
 }
 
 async function hashRange(local: FileHandle, hash: Hash, from: number, to: number, o: FileUploadOptions): Promise<void> {
