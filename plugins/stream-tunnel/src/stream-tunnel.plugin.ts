@@ -74,7 +74,8 @@ export class StreamTunnelPlugin implements MechanismPlugin {
     return { publicParams: { accessPoint: ap.id }, forPeer: {}, state: { accessPoint: ap.id, lifetimeMinutes: spec.lifetimeMinutes } };
   }
 
-  async prepareDestination(t: TransferHandle): Promise<Preparation> {
+  // the initiator's public parameters name only its access point: nothing to check against here
+  async prepareDestination(t: TransferHandle, _sourcePublicParams: Record<string, unknown>): Promise<Preparation> {
     const spec = requireSpec(t);
     const ap = this.accessPoint(spec.accessPoint);
     const target = this.allowedTarget(ap, spec.target);
