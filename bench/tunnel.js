@@ -65,7 +65,7 @@ function handle(id, role, tunnel) {
 
 async function startPluginTunnel(root, targetPort) {
   const a = plugin.create(context(root, 'a', { accessPoints: [{ id: 'inst', portRange: '45000-45999' }] }));
-  const b = plugin.create(context(root, 'b', { accessPoints: [{ id: 'svc', portRange: '1', targets: ['127.0.0.1:*'] }], dataPort: { host: '127.0.0.1', port: 0 } }));
+  const b = plugin.create(context(root, 'b', { accessPoints: [{ id: 'svc', targets: ['127.0.0.1:*'] }], dataPort: { host: '127.0.0.1', port: 0 } }));
   await a.start();
   await b.start();
   const id = crypto.randomUUID();

@@ -9,6 +9,8 @@ describe('stream-tunnel options', () => {
     expect(o.accessPoints[0]).toEqual({ id: 'ap', bindHost: '127.0.0.1', portRange: '40000-40099', lanSecret: false, targets: [] });
     expect(o).toMatchObject({ maxConnectionsPerTunnel: 1024, idleTimeoutSeconds: 3600, handshakeTimeoutSeconds: 15 });
     expect(o.dataPort).toBeUndefined();
+    // a listener-only access point needs no port range
+    expect(streamTunnelOptionsSchema.parse({ accessPoints: [{ id: 'svc', targets: ['10.0.0.5:5432'] }] }).accessPoints[0].portRange).toBeUndefined();
   });
 
   it.each([

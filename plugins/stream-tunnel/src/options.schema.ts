@@ -13,8 +13,11 @@ const accessPointSchema = z
     id: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'access point ids use letters, digits, ".", "_" and "-"'),
     /** the address local applications reach (initiator side); 127.0.0.1 keeps it on the host */
     bindHost: z.string().min(1).default('127.0.0.1'),
-    /** "40000-40099": one port per running tunnel is taken from here */
-    portRange: z.string().refine((s) => safe(() => parsePortRange(s)), 'portRange must look like "40000-40099" (1-65535, low <= high)'),
+    /** initiator side: "40000-40099", one port per running tunnel is taken from here (omit on listener-only access points) */
+    portRange: z
+      .string()
+      .refine((s) => safe(() => parsePortRange(s)), 'portRange must look like "40000-40099" (1-65535, low <= high)')
+      .optional(),
     /** local applications must first send one line with the tunnel's LAN secret (initiator side) */
     lanSecret: z.boolean().default(false),
     /** allowed targets for the listener side: "host:port", "host:*", "host:5000-5100", "*:port"; IPv6 as "[::1]:5432" */

@@ -71,6 +71,7 @@ export class StreamTunnelPlugin implements MechanismPlugin {
   async prepareSource(t: TransferHandle): Promise<Preparation> {
     const spec = requireSpec(t);
     const ap = this.accessPoint(spec.accessPoint);
+    if (!ap.portRange) throw new MechanismError('REJECTED', `access point '${ap.id}' has no port range, so tunnels cannot start there (it is a listener-only access point)`);
     return { publicParams: { accessPoint: ap.id }, forPeer: {}, state: { accessPoint: ap.id, lifetimeMinutes: spec.lifetimeMinutes } };
   }
 
@@ -223,8 +224,9 @@ export class StreamTunnelPlugin implements MechanismPlugin {
       this.ctx.logger,
     );
     let listenPort: number;
+    const rangeText = ap.portRange ?? '';
     try {
-      listenPort = port === null ? await tunnel.listenInRange(parsePortRange(ap.portRange), ap.portRange, this.portsInUse()) : await tunnel.listenOnPort(port);
+      listenPort = port === null ? await tunnel.listenInRange(parsePortRange(rangeText), rangeText, this.portsInUse()) : await tunnel.listenOnPort(port);
     } catch (e) {
       await tunnel.close();
       if (e instanceof PortRangeExhaustedError) throw new MechanismError('REJECTED', e.message, 'retry', { portRange: ap.portRange });

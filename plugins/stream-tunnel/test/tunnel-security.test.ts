@@ -126,6 +126,11 @@ describe('stream tunnel security', () => {
     await expect(pair.b.prepareDestination(ok, {})).resolves.toMatchObject({ forPeer: { tunnelId: id, dataPort: pair.dataPort } });
   });
 
+  it('a listener-only access point (no port range) cannot start a tunnel', async () => {
+    const ha = new TunnelHandle('x', 'source', { accessPoint: 'analysis', target: '127.0.0.1:1', lifetimeMinutes: 5 });
+    await expect(pair.b.prepareSource(ha)).rejects.toThrow("access point 'analysis' has no port range");
+  });
+
   it('an unknown access point is refused at prepare on either side', async () => {
     const ha = new TunnelHandle('x', 'source', { accessPoint: 'nope', target: '127.0.0.1:1', lifetimeMinutes: 5 });
     await expect(pair.a.prepareSource(ha)).rejects.toThrow("access point 'nope' does not exist at this site (known: instrument)");

@@ -44,7 +44,7 @@ export class TunnelPair {
 
   optionsB() {
     return {
-      accessPoints: [{ id: 'analysis', portRange: '1-1', targets: this.opts.targets ?? ['127.0.0.1:*'] }],
+      accessPoints: [{ id: 'analysis', targets: this.opts.targets ?? ['127.0.0.1:*'] }],
       dataPort: { host: '127.0.0.1', port: this.dataPort, advertiseHost: '127.0.0.1' },
       maxConnectionsPerTunnel: this.opts.maxConnectionsPerTunnel ?? 1024,
       idleTimeoutSeconds: this.opts.idleTimeoutSeconds ?? 600,
