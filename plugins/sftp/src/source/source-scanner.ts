@@ -27,9 +27,10 @@ export interface ScannedTree {
  * Lists what a transfer sends, before sending (so totals are known up front). Copy semantics as
  * `cp -r SRC DST/`: the source item keeps its name under the destination folder, except the drive
  * root whose contents are copied. Symlinks are not followed (one could lead outside the drive) and
- * are reported as skipped, as are sockets, devices and FIFOs.
+ * are reported as skipped, as are sockets, devices and FIFOs. A big tree takes a while to list, so
+ * `signal` (pause, cancel) stops the scan at the next entry with CANCELLED.
  */
-export async function scanSource(localPath: string, isDriveRoot: boolean): Promise<ScannedTree> {
+export async function scanSource(localPath: string, isDriveRoot: boolean, signal?: AbortSignal): Promise<ScannedTree> {
   const top = await lstatOrThrow(localPath);
   const tree: ScannedTree = { dirs: [], files: [], bytesTotal: 0, skipped: [] };
   if (top.isSymbolicLink()) throw new MechanismError('BAD_PATH', 'the source is a symbolic link; links are not followed');
@@ -48,6 +49,7 @@ export async function scanSource(localPath: string, isDriveRoot: boolean): Promi
     const names = (await fs.readdir(abs)).sort();
     const subdirs: Array<{ abs: string; rel: string }> = [];
     for (const name of names) {
+      if (signal?.aborted) throw new MechanismError('CANCELLED', 'stopped while listing the source');
       const childAbs = path.join(abs, name);
       const childRel = rel ? `${rel}/${name}` : name;
       const st = await fs.lstat(childAbs);

@@ -20,6 +20,8 @@ const ENDED: SourcePhase[] = ['completed', 'failed', 'cancelled', 'finalized'];
 export class SourceRole {
   private readonly jobs = new Map<string, UploadJob>();
   private readonly meters = new Map<string, ProgressMeter>();
+  /** per transfer, the files whose part file it wrote (see UploadJobDeps.ownParts) */
+  private readonly ownParts = new Map<string, Set<string>>();
 
   constructor(private readonly ctx: PluginContext<SftpOptions>) {}
 
@@ -79,6 +81,7 @@ export class SourceRole {
     await this.ctx.secrets.delete(secretNames.sshKey(t.id));
     await this.ctx.secrets.delete(secretNames.peer(t.id));
     this.meters.delete(t.id);
+    this.ownParts.delete(t.id);
     if (t.state.phase !== 'finalized') await t.saveState({ phase: 'finalized' satisfies SourcePhase });
     return { ok: true };
   }
@@ -118,6 +121,11 @@ export class SourceRole {
     if (this.jobs.has(t.id)) return;
     let meter = this.meters.get(t.id);
     if (!meter) this.meters.set(t.id, (meter = new ProgressMeter(t)));
+    // a later run in this process knows which part files are ours; after a restart it cannot, and
+    // trusts them all (the run that was cut short wrote them)
+    let ownParts = this.ownParts.get(t.id);
+    const trustAll = trustPartials && !ownParts;
+    if (!ownParts) this.ownParts.set(t.id, (ownParts = new Set()));
     // a window recorded at trigger time wins: options may change across restarts
     const recorded = t.state.resumeWindow;
     const job = new UploadJob({
@@ -126,7 +134,8 @@ export class SourceRole {
       privateKey,
       options: this.ctx.options,
       resumeWindow: typeof recorded === 'number' ? Math.max(recorded, this.window()) : this.window(),
-      trustPartials,
+      trustPartials: trustAll,
+      ownParts,
       meter,
       logger: this.ctx.logger,
     });

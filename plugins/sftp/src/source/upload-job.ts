@@ -20,8 +20,17 @@ export interface UploadJobDeps {
   privateKey: string;
   options: SftpOptions;
   resumeWindow: number;
-  /** false for the run a trigger starts (see FileUploadOptions.trustPartials); later attempts trust */
+  /**
+   * Continue every part file found (see FileUploadOptions.trustPartials): only for a run after a
+   * gateway restart, when this process cannot know which part files the transfer wrote.
+   */
   trustPartials: boolean;
+  /**
+   * Files whose part file this transfer wrote (a write was acknowledged), kept across its runs in
+   * this process. Only these are continued otherwise: a pause before a file was opened must not
+   * make another transfer's leftover part file look like ours.
+   */
+  ownParts: Set<string>;
   meter: ProgressMeter;
   logger: PluginLogger;
 }
@@ -61,7 +70,7 @@ export class UploadJob {
   private async run(): Promise<JobOutcome> {
     let tree: ScannedTree;
     try {
-      tree = await scanSource(this.d.t.localPath, this.d.t.path === '');
+      tree = await scanSource(this.d.t.localPath, this.d.t.path === '', this.abort.signal);
     } catch (e) {
       return this.stopped ? { kind: 'stopped' } : { kind: 'failed', error: toUploadError(e, 'reading the source') };
     }
@@ -71,7 +80,7 @@ export class UploadJob {
     this.d.meter.setTotals(tree.bytesTotal, tree.files.length);
     for (let attempt = 0; ; attempt++) {
       try {
-        return { kind: 'completed', manifest: await this.attempt(tree, this.d.trustPartials || attempt > 0) };
+        return { kind: 'completed', manifest: await this.attempt(tree) };
       } catch (e) {
         this.conn?.close();
         this.conn = null;
@@ -85,7 +94,7 @@ export class UploadJob {
     }
   }
 
-  private async attempt(tree: ScannedTree, trustPartials: boolean): Promise<FileManifest> {
+  private async attempt(tree: ScannedTree): Promise<FileManifest> {
     this.conn = await connectSftp(this.d.peer, this.d.privateKey, this.abort.signal);
     if (this.stopped) throw new MechanismError('CANCELLED', 'stopped');
     const sftp = this.conn.sftp;
@@ -107,9 +116,12 @@ export class UploadJob {
             requestsInFlight: this.d.options.requestsInFlight,
             resumeWindow: this.d.resumeWindow,
             checksum,
-            trustPartials,
+            trustPartials: this.d.trustPartials || this.d.ownParts.has(f.rel),
             signal: this.abort.signal,
-            onBytes: (n) => this.d.meter.update(f.rel, (confirmed += n)),
+            onBytes: (n) => {
+              this.d.ownParts.add(f.rel);
+              this.d.meter.update(f.rel, (confirmed += n));
+            },
           });
           this.sentBytes += results[i].sent;
           if (results[i].resumedFrom > 0 && !results[i].skipped) {
