@@ -116,14 +116,17 @@ class MuxSession {
 }
 
 /** Start a muxed tunnel: returns the initiator's local port. One TLS connection is made up front. */
-async function startMuxTunnel({ cert, key, target, windowBytes = 256 * 1024 }) {
+async function startMuxTunnel({ cert, key, target, windowBytes = 256 * 1024, wanMs = 0, delayProxy = null }) {
   const servers = [];
   const listener = tls.createServer({ cert, key, minVersion: 'TLSv1.3', noDelay: true }, (conn) => {
     new MuxSession(conn, () => net.connect({ host: '127.0.0.1', port: target, allowHalfOpen: true, noDelay: true }), windowBytes);
   });
   await new Promise((r) => listener.listen(0, '127.0.0.1', r));
   servers.push(listener);
-  const conn = tls.connect({ host: '127.0.0.1', port: listener.address().port, rejectUnauthorized: false });
+  // optionally through the bench's WAN stand-in (a delay proxy in front of the listener)
+  const proxy = wanMs && delayProxy ? await delayProxy(listener.address().port, wanMs) : null;
+  if (proxy) servers.push({ close: proxy.close });
+  const conn = tls.connect({ host: '127.0.0.1', port: proxy ? proxy.port : listener.address().port, rejectUnauthorized: false });
   conn.setNoDelay(true);
   await new Promise((r) => conn.once('secureConnect', r));
   const session = new MuxSession(conn, null, windowBytes);

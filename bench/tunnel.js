@@ -9,8 +9,12 @@
  *   round trips  10,000 sequential 64-byte request/response exchanges on one connection
  *   connect      200 sequential connections: connect, 1 byte there and back, close
  *   TLS          full vs resumed TLS 1.3 handshakes to the listener's data port
+ *   emulated WAN the gateway-to-gateway leg through a user-space delay proxy (--wan-ms one way,
+ *                default 25 ms = 50 ms round trip; up to 32 MiB in flight): the same three
+ *                workloads, smaller (--wan-mib=64, 50 round trips, 20 connects). Loopback hides the
+ *                multiplexer's per-stream window cap; this shows it.
  *
- *   node bench/tunnel.js [--mib=1024] [--rounds=10000] [--connects=200] [--json]
+ *   node bench/tunnel.js [--mib=1024] [--rounds=10000] [--connects=200] [--wan-ms=25] [--wan-mib=64] [--json]
  *
  * Builds the plugin first (tsc -b plugins/stream-tunnel). Not a test: it prints numbers.
  */
@@ -28,6 +32,8 @@ const MIB = arg('mib', 1024);
 const ROUNDS = arg('rounds', 10000);
 const CONNECTS = arg('connects', 200);
 const JSON_OUT = process.argv.includes('--json');
+const WAN_MS = arg('wan-ms', 25);
+const WAN_MIB = arg('wan-mib', 64);
 
 execFileSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-b', path.join(ROOT, 'plugins/stream-tunnel')], { stdio: 'inherit' });
 const { plugin } = require(path.join(ROOT, 'plugins/stream-tunnel/dist/index.js'));
@@ -63,7 +69,36 @@ function handle(id, role, tunnel) {
   };
 }
 
-async function startPluginTunnel(root, targetPort) {
+/**
+ * A WAN stand-in between the gateways: every chunk is delivered `oneWayMs` later, and at most
+ * `maxInFlight` bytes are in the "network" per direction (reading pauses beyond that), like a path
+ * with that delay and a 32 MiB bandwidth-delay product.
+ */
+async function delayProxy(targetPort, oneWayMs, maxInFlight = 32 * 1024 * 1024) {
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (c) => {
+    const u = net.connect({ host: '127.0.0.1', port: targetPort, allowHalfOpen: true, noDelay: true });
+    const pump = (src, dst) => {
+      let inFlight = 0;
+      src.on('data', (chunk) => {
+        inFlight += chunk.length;
+        if (inFlight > maxInFlight) src.pause();
+        setTimeout(() => {
+          if (!dst.destroyed) dst.write(chunk);
+          inFlight -= chunk.length;
+          if (inFlight <= maxInFlight && src.isPaused()) src.resume();
+        }, oneWayMs);
+      });
+      src.on('end', () => setTimeout(() => dst.end(), oneWayMs + 1));
+      src.on('error', () => dst.destroy());
+      src.on('close', () => setTimeout(() => dst.destroy(), oneWayMs + 50));
+    };
+    pump(c, u);
+    pump(u, c);
+  });
+  return { port: await listen(server), close: () => server.close() };
+}
+
+async function startPluginTunnel(root, targetPort, wanMs = 0) {
   const a = plugin.create(context(root, 'a', { accessPoints: [{ id: 'inst', portRange: '45000-45999' }] }));
   const b = plugin.create(context(root, 'b', { accessPoints: [{ id: 'svc', targets: ['127.0.0.1:*'] }], dataPort: { host: '127.0.0.1', port: 0 } }));
   await a.start();
@@ -78,9 +113,10 @@ async function startPluginTunnel(root, targetPort) {
   hb.setState(pb.state);
   const user = { tunnelSecret: crypto.randomBytes(32).toString('base64') };
   await b.trigger(hb, pa.forPeer, user);
-  await a.trigger(ha, pb.forPeer, user);
+  const proxy = wanMs ? await delayProxy(pb.forPeer.dataPort, wanMs) : null;
+  await a.trigger(ha, proxy ? { ...pb.forPeer, dataPort: proxy.port } : pb.forPeer, user);
   const port = Number(ha.figures.listenAddress.split(':').pop());
-  return { port, dataPort: pb.forPeer.dataPort, close: async () => (await a.stop(), await b.stop()) };
+  return { port, dataPort: pb.forPeer.dataPort, close: async () => (await a.stop(), await b.stop(), proxy?.close()) };
 }
 
 // --- target servers ---
@@ -216,6 +252,29 @@ async function main() {
   process.stderr.write('TLS handshakes…\n');
   const hs = await tlsHandshakes(pluginEcho.dataPort, 100);
 
+  // the same, with the gateway-to-gateway leg through the WAN stand-in
+  const wanRows = [];
+  if (WAN_MS > 0) {
+    const wLegSink = await startPluginTunnel(path.join(root, 'ws'), sinkPort, WAN_MS);
+    const wLegEcho = await startPluginTunnel(path.join(root, 'we'), echoPort, WAN_MS);
+    const wMuxSink = await startMuxTunnel({ cert: id.certPem, key: id.keyPem, target: sinkPort, wanMs: WAN_MS, delayProxy });
+    const wMuxEcho = await startMuxTunnel({ cert: id.certPem, key: id.keyPem, target: echoPort, wanMs: WAN_MS, delayProxy });
+    for (const [name, sp, ep] of [
+      ['tunnel, TLS leg per connection', wLegSink.port, wLegEcho.port],
+      ['multiplexed leg (prototype, 256 KiB window)', wMuxSink.port, wMuxEcho.port],
+    ]) {
+      process.stderr.write(`WAN ${name}…\n`);
+      const tp = await throughput(sp, WAN_MIB);
+      const rt = await roundTrips(ep, 50);
+      const cn = await connects(ep, 20);
+      wanRows.push({ variant: name, throughputMiBps: +tp.MiBps.toFixed(1), roundTripMs: +(rt.microsPerRoundTrip / 1000).toFixed(1), connectMs: +cn.msPerConnection.toFixed(1) });
+    }
+    await wLegSink.close();
+    await wLegEcho.close();
+    wMuxSink.close();
+    wMuxEcho.close();
+  }
+
   await pluginSink.close();
   await pluginEcho.close();
   muxSink.close();
@@ -224,7 +283,7 @@ async function main() {
   echo.close();
   fs.rmSync(root, { recursive: true, force: true });
 
-  const result = { machine: `${os.cpus().length} × ${os.cpus()[0].model}, node ${process.version}`, MiB: MIB, rounds: ROUNDS, connects: CONNECTS, rows, tlsHandshake: hs };
+  const result = { machine: `${os.cpus().length} × ${os.cpus()[0].model}, node ${process.version}`, loadAverage: os.loadavg()[0], MiB: MIB, rounds: ROUNDS, connects: CONNECTS, rows, tlsHandshake: hs, wan: { oneWayMs: WAN_MS, MiB: WAN_MIB, rounds: 50, connects: 20, rows: wanRows } };
   if (JSON_OUT) return console.log(JSON.stringify(result, null, 2));
   console.log(`stream tunnel on loopback (${result.machine})`);
   console.log(`throughput: ${MIB} MiB one way; round trips: ${ROUNDS} × 64 bytes; connect: ${CONNECTS} × (connect + 1-byte echo)\n`);
@@ -232,6 +291,13 @@ async function main() {
   console.log('|---|---:|---:|---:|');
   for (const r of rows) console.log(`| ${r.variant} | ${r.throughputMiBps} | ${r.roundTripMicros} | ${r.connectMs} |`);
   console.log(`\nTLS 1.3 handshake to the data port: full ${hs.fullMs.toFixed(3)} ms, resumed ${hs.resumedMs.toFixed(3)} ms (${(hs.resumedShare * 100).toFixed(0)}% resumed)`);
+  if (wanRows.length) {
+    console.log(`\nemulated WAN between the gateways: ${WAN_MS} ms each way; ${WAN_MIB} MiB one way; 50 round trips; 20 connects`);
+    console.log('| variant | throughput MiB/s | round trip ms | connect ms |');
+    console.log('|---|---:|---:|---:|');
+    for (const r of wanRows) console.log(`| ${r.variant} | ${r.throughputMiBps} | ${r.roundTripMs} | ${r.connectMs} |`);
+  }
+  console.log(`\nload average (1 min) at the end: ${os.loadavg()[0].toFixed(1)}`);
 }
 
 main().catch((e) => {
