@@ -1,5 +1,6 @@
 import type { Envelope } from '@ferry/crypto';
-import type { TaskState, TaskView } from './task';
+import type { AccessPointDescriptor } from './gateway-protocol';
+import type { TaskState, TaskView, TunnelEvent } from './task';
 
 /**
  * Researcher-facing API of the core, under /api, Bearer-token authenticated.
@@ -140,4 +141,58 @@ export interface TaskListQuery {
   kind?: 'transfer' | 'tunnel';
   limit?: number; // default 50, max 500
   cursor?: string;
+}
+
+// ---- stream tunnels (docs/tunnels.md, "Researcher API") ----
+
+/** One end of a tunnel: an access point at a provider (from GET /api/access-points). */
+export interface TunnelEndpointRef {
+  providerId: string;
+  accessPoint: string;
+}
+
+/**
+ * POST /api/tunnels. The initiator (A, negotiated as role 'source') listens for local applications;
+ * the listener (B, role 'destination') connects to `target`, which its access point must allow.
+ */
+export interface CreateTunnelRequest {
+  initiator: TunnelEndpointRef;
+  listener: TunnelEndpointRef;
+  /** host:port the listener connects to, e.g. "127.0.0.1:5432" or "[::1]:80" */
+  target: string;
+  /** counted from the trigger at each gateway; fractions allowed (0.5 = 30 s) */
+  lifetimeMinutes: number;
+  label?: string;
+  /** researcher's X25519 public key, base64 */
+  userPublicKey: string;
+}
+
+export interface TunnelView {
+  id: string;
+  state: TaskState;
+  initiator: TunnelEndpointRef;
+  listener: TunnelEndpointRef;
+  target: string;
+  lifetimeMinutes: number;
+  label: string | null;
+  /** host:port applications at A connect to, once the initiator listens */
+  listenAddress: string | null;
+  mechanism: string | null;
+  userPublicKey: string;
+  /** role 'source' = initiator, 'destination' = listener; triggers are built from them as for transfers */
+  offers: Offer[];
+  triggerDeadline: string;
+  rejection: { providerId: string; code: string; reason: string } | null;
+  task: TaskView;
+  /** the latest events, oldest first (GET /api/tunnels/{id} only; lists leave them out) */
+  events?: TunnelEvent[];
+}
+
+/** GET /api/access-points: per provider where the caller has an identity mapping. */
+export interface ProviderAccessPoints {
+  providerId: string;
+  providerName: string;
+  accessPoints: AccessPointDescriptor[];
+  /** the gateway could not be asked (its access points are unknown right now) */
+  error: { code: string; message: string } | null;
 }

@@ -172,3 +172,27 @@ export interface ProgressReport {
   tunnel?: { listenAddress: string | null; connectionsOpen: number; connectionsTotal: number; bytesAtoB: number; bytesBtoA: number };
   events?: Array<{ at: string; type: string; message: string }>;
 }
+
+/** GET {prefix}/access-points: the path (signed by the core like every call under the prefix). */
+export const GATEWAY_ACCESS_POINTS_PATH = `${GATEWAY_API_PREFIX}/access-points`;
+
+/**
+ * One access point of a tunnel mechanism at a gateway, as GET {prefix}/access-points answers: what
+ * its plugin's options say, plus which peers the gateway's policy lets use it. `peers` lists provider
+ * ids from the policy rules ('*' = any peer not on the deny list); the deny list is not repeated here.
+ */
+export interface AccessPointDescriptor {
+  id: string;
+  /** the mechanism that serves it, e.g. 'stream-tunnel' */
+  mechanism: string;
+  /** tunnels can start here (role source): local applications connect to bindHost:<a port from portRange> */
+  initiator: { bindHost: string; portRange: string; lanSecret: boolean; peers: string[] } | null;
+  /** tunnels can end here (role destination): the gateway connects to targets matching these patterns */
+  listener: { targets: string[]; peers: string[] } | null;
+}
+
+/** Answer to GET {prefix}/access-points. */
+export interface AccessPointsResponse {
+  providerId: string;
+  accessPoints: AccessPointDescriptor[];
+}

@@ -41,6 +41,15 @@ export interface TunnelInfo {
   bytesBtoA: number;
 }
 
+/** Something that happened to a tunnel at one of its gateways (listening, connection opened/closed/refused, stopped). */
+export interface TunnelEvent {
+  at: string;
+  /** which gateway saw it: the initiator (A, role source) or the listener (B, role destination) */
+  side: 'initiator' | 'listener';
+  type: string;
+  message: string;
+}
+
 export interface TaskView {
   id: string;
   kind: TaskKind;
@@ -57,6 +66,8 @@ export interface TaskView {
   operations: TaskOperation[];
   error: { code: string; message: string } | null;
   tunnel?: TunnelInfo;
+  /** tunnels, in GET /api/tasks/{id} only: the latest events, oldest first */
+  events?: TunnelEvent[];
   createdAt: string;
   updatedAt: string;
   finishedAt: string | null;

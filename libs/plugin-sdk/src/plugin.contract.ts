@@ -80,6 +80,24 @@ export interface Browsable {
   browse(drive: DriveBinding, identity: LocalIdentity, path: string): Promise<BrowseEntry[]>;
 }
 
+/**
+ * Optional ability: a mechanism whose transfers start and end at named access points (stream
+ * tunnels) lists them, so the gateway can answer GET /ferry/v1/access-points. Detected by the
+ * method's presence (see hasAccessPoints); the gateway adds its policy's peers.
+ */
+export interface AccessPointDirectory {
+  /** What the operator configured; synchronous and cheap (called on every discovery request). */
+  accessPoints(): AccessPointInfo[];
+}
+
+export interface AccessPointInfo {
+  id: string;
+  /** tunnels can start here (role source): local applications connect to bindHost:<a port from portRange> */
+  initiator: { bindHost: string; portRange: string; lanSecret: boolean } | null;
+  /** tunnels can end here (role destination): the gateway connects to targets matching these patterns */
+  listener: { targets: string[] } | null;
+}
+
 export interface Abilities {
   pause: boolean;
   resume: boolean;
@@ -206,4 +224,7 @@ export function isPausable(p: MechanismPlugin): p is MechanismPlugin & Pausable 
 }
 export function isBrowsable(p: MechanismPlugin): p is MechanismPlugin & Browsable {
   return p.abilities.browse && typeof (p as Partial<Browsable>).browse === 'function';
+}
+export function hasAccessPoints(p: MechanismPlugin): p is MechanismPlugin & AccessPointDirectory {
+  return typeof (p as Partial<AccessPointDirectory>).accessPoints === 'function';
 }

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import {
   Abilities,
+  AccessPointDirectory,
+  AccessPointInfo,
   FinalizeOutcome,
   FinalizeResult,
   MechanismError,
@@ -39,7 +41,7 @@ const EMPTY_MANIFEST = { verify: 'size' as const, files: [] };
  * role 'destination' the listener (B: the TLS data port, connects to the allowed target).
  * See docs/tunnels.md for the operator's and the researcher's view and the security model.
  */
-export class StreamTunnelPlugin implements MechanismPlugin {
+export class StreamTunnelPlugin implements MechanismPlugin, AccessPointDirectory {
   readonly id = 'stream-tunnel';
   readonly abilities: Abilities = { pause: false, resume: false, cancel: true, checksum: false, browse: false };
 
@@ -66,6 +68,18 @@ export class StreamTunnelPlugin implements MechanismPlugin {
     await Promise.all([...this.runtimes.keys()].map((id) => this.closeRuntime(id, null)));
     await this.dataPort?.stop();
     this.dataPort = null;
+  }
+
+  /**
+   * Discovery: an access point can start tunnels when it has a port range, and end them when this
+   * gateway has a data port and the access point allows at least one target.
+   */
+  accessPoints(): AccessPointInfo[] {
+    return this.options.accessPoints.map((ap) => ({
+      id: ap.id,
+      initiator: ap.portRange ? { bindHost: ap.bindHost, portRange: ap.portRange, lanSecret: ap.lanSecret } : null,
+      listener: this.options.dataPort && ap.targets.length > 0 ? { targets: [...ap.targets] } : null,
+    }));
   }
 
   async prepareSource(t: TransferHandle): Promise<Preparation> {
