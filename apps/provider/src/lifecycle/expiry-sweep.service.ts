@@ -47,15 +47,21 @@ export class ExpirySweep implements OnApplicationBootstrap, OnModuleDestroy {
    * Claims the transfer first (compare-and-set to cancelled/expired), so that a trigger arriving at
    * the deadline either wins before (and the transfer runs) or finds it expired (410), never both.
    */
-  private async expire(record: TransferRecord): Promise<void> {
-    const claimed = UNTRIGGERED_PHASES.includes(record.phase)
-      ? await this.repo.transition(record, UNTRIGGERED_PHASES, 'cancelled', { outcome: 'expired' })
-      : record;
-    if (!claimed) return; // triggered meanwhile
-    const plugin = this.plugins.get(record.mechanism);
-    if (plugin) await plugin.cancel(this.runtime.attach(claimed));
-    await this.finalizer.finalize(claimed, { outcome: 'expired' });
-    this.logger.log(`transfer ${record.transferId}/${record.role} expired untriggered`);
+  private expire(listed: TransferRecord): Promise<void> {
+    // exclusive with the core's finalize of the same transfer, which may arrive right now
+    return this.finalizer.exclusive(listed, async () => {
+      const record = await this.repo.find(listed);
+      if (!record || record.finalizeResponse) return; // finalized meanwhile
+      // an earlier pass may have claimed it and not got to finalize (crash, plugin error)
+      const claimed = UNTRIGGERED_PHASES.includes(record.phase)
+        ? await this.repo.transition(record, UNTRIGGERED_PHASES, 'cancelled', { outcome: 'expired' })
+        : record.phase === 'cancelled' && record.outcome === 'expired' ? record : null;
+      if (!claimed) return; // triggered meanwhile
+      const plugin = this.plugins.get(record.mechanism);
+      if (plugin) await plugin.cancel(this.runtime.attach(claimed));
+      await this.finalizer.finalizeHeld(claimed, { outcome: 'expired' });
+      this.logger.log(`transfer ${record.transferId}/${record.role} expired untriggered`);
+    });
   }
 
   private async pass(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, type FinalizeRequest, type FinalizeResponse } from '@ferry/contracts';
 import { TransferRepository } from '../persistence/transfer.repository';
-import type { StoredPhase, TransferRecord } from '../persistence/transfer.record';
+import type { StoredPhase, TransferKey, TransferRecord } from '../persistence/transfer.record';
 import { PluginHost } from '../plugins/plugin-host.service';
 import { TransferRuntime } from '../runtime/transfer-runtime.service';
 
@@ -12,10 +12,16 @@ const UNFINISHED: readonly StoredPhase[] = ['preparing', 'prepared', 'triggered'
  * anything still going is cancelled first (unless the outcome is success), plugin.finalize verifies
  * (destination) and revokes grants, the answer is stored (a repeated finalize returns it unchanged)
  * and the transfer's secrets are deleted.
+ *
+ * Finalizations of one (transfer, role) run one after the other in this process: the core's finalize
+ * and this gateway's own expiry at the deadline can arrive together, and the plugin must be asked to
+ * cancel and finalize once, not once per caller. The second caller reads the stored answer.
  */
 @Injectable()
 export class TransferFinalizer {
   private readonly logger = new Logger(TransferFinalizer.name);
+  /** per (transfer, role): the finalization running now, which the next one waits for */
+  private readonly busy = new Map<string, Promise<void>>();
 
   constructor(
     private readonly repo: TransferRepository,
@@ -23,7 +29,30 @@ export class TransferFinalizer {
     private readonly runtime: TransferRuntime,
   ) {}
 
-  async finalize(record: TransferRecord, request: Pick<FinalizeRequest, 'outcome' | 'manifest'>): Promise<FinalizeResponse> {
+  /** Finalizes with the record as stored once any other finalization of it here has ended. */
+  finalize(record: TransferKey, request: Pick<FinalizeRequest, 'outcome' | 'manifest'>): Promise<FinalizeResponse> {
+    return this.exclusive(record, async () => {
+      const fresh = await this.repo.find(record);
+      if (!fresh) throw new DomainError('NOT_FOUND', `no transfer ${record.transferId} at this gateway`);
+      return this.finalizeHeld(fresh, request);
+    });
+  }
+
+  /** Runs `work` for one (transfer, role) after every earlier exclusive work for it in this process. */
+  exclusive<T>(k: TransferKey, work: () => Promise<T>): Promise<T> {
+    const key = `${k.transferId}\n${k.role}`;
+    const run = (this.busy.get(key) ?? Promise.resolve()).then(work);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.busy.set(key, settled);
+    void settled.then(() => this.busy.get(key) === settled && this.busy.delete(key));
+    return run;
+  }
+
+  /** The finalization itself; only inside exclusive() for this record (the caller read it there). */
+  async finalizeHeld(record: TransferRecord, request: Pick<FinalizeRequest, 'outcome' | 'manifest'>): Promise<FinalizeResponse> {
     if (record.finalizeResponse) return record.finalizeResponse;
     const plugin = this.plugins.get(record.mechanism);
     if (!plugin) throw new DomainError('INVALID_STATE', `mechanism '${record.mechanism}' is no longer configured at this gateway`);
