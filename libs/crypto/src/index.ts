@@ -5,3 +5,4 @@ export * from './keys';
 export * from './envelope';
 export * from './signature';
 export * from './request-signing';
+export * from './signing-primitives';

@@ -2,6 +2,7 @@ import nacl from 'tweetnacl';
 import { fromBase64, toBase64, toHex, utf8Encode } from './encoding.util';
 import { decodeSignPublicKey, decodeSignSecretKey } from './keys';
 import { CryptoError } from './crypto.error';
+import { signingPrimitives } from './signing-primitives';
 
 /**
  * Signed HTTP calls between the core and gateways.
@@ -28,7 +29,7 @@ export interface SignedHeaders {
 
 function canonicalRequest(method: string, path: string, timestamp: string, nonce: string, body: Uint8Array | string) {
   const bytes = typeof body === 'string' ? utf8Encode(body) : body;
-  return utf8Encode(`${method.toUpperCase()}\n${path}\n${timestamp}\n${nonce}\n${toHex(nacl.hash(bytes))}`);
+  return utf8Encode(`${method.toUpperCase()}\n${path}\n${timestamp}\n${nonce}\n${toHex(signingPrimitives().sha512(bytes))}`);
 }
 
 export function signRequest(args: {
@@ -41,7 +42,7 @@ export function signRequest(args: {
 }): SignedHeaders {
   const timestamp = String(args.now ?? Date.now());
   const nonce = toBase64(nacl.randomBytes(18));
-  const sig = nacl.sign.detached(
+  const sig = signingPrimitives().sign(
     canonicalRequest(args.method, args.path, timestamp, nonce, args.body),
     decodeSignSecretKey(args.signSecretKey),
   );
@@ -123,7 +124,7 @@ export async function verifyRequest(args: {
   }
   const sig = fromBase64(sigB64);
   if (!sig || sig.length !== nacl.sign.signatureLength) throw new CryptoError('BAD_SIGNATURE', 'malformed signature');
-  const ok = nacl.sign.detached.verify(
+  const ok = signingPrimitives().verify(
     canonicalRequest(args.method, args.path, ts, nonce, args.body),
     sig,
     decodeSignPublicKey(args.signPublicKey),

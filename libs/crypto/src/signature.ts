@@ -1,10 +1,11 @@
 import nacl from 'tweetnacl';
 import { canonicalJson, fromBase64, toBase64, utf8Encode } from './encoding.util';
 import { decodeSignPublicKey, decodeSignSecretKey } from './keys';
+import { signingPrimitives } from './signing-primitives';
 
 /** Ed25519 detached signature over the canonical JSON of `value`, base64. */
 export function signObject(value: unknown, signSecretKey: string): string {
-  const sig = nacl.sign.detached(utf8Encode(canonicalJson(value)), decodeSignSecretKey(signSecretKey));
+  const sig = signingPrimitives().sign(utf8Encode(canonicalJson(value)), decodeSignSecretKey(signSecretKey));
   return toBase64(sig);
 }
 
@@ -18,7 +19,7 @@ export function verifyObject(value: unknown, signature: unknown, signPublicKey: 
   } catch {
     return false;
   }
-  return nacl.sign.detached.verify(utf8Encode(canonicalJson(value)), sig, pk);
+  return signingPrimitives().verify(utf8Encode(canonicalJson(value)), sig, pk);
 }
 
 /** Random token, base64url without padding; used for one-time grant and trigger tokens. */
