@@ -19,6 +19,8 @@ import { TransferFinalizer } from './lifecycle/transfer-finalizer.service';
 import { ExpirySweep } from './lifecycle/expiry-sweep.service';
 import { TransferRecovery } from './lifecycle/transfer-recovery.service';
 import { TransfersController } from './transfers/transfers.controller';
+import { AccessPointsController } from './access-points/access-points.controller';
+import { ListAccessPointsHandler } from './access-points/queries/list-access-points.handler';
 import { transferCommandHandlers, transferQueryHandlers } from './transfers/transfer-handlers';
 
 /** Everything the gateway runs, configured from one validated GatewayConfig and its keys. */
@@ -33,7 +35,7 @@ export class GatewayModule implements NestModule {
           useFactory: () => ({ ...gatewayDataSourceOptions(config), retryAttempts: 2, retryDelay: 500 }),
         }),
       ],
-      controllers: [WellKnownController, TransfersController],
+      controllers: [WellKnownController, TransfersController, AccessPointsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_KEYS, useValue: keys },
@@ -50,6 +52,7 @@ export class GatewayModule implements NestModule {
         TransferRecovery,
         ...transferCommandHandlers,
         ...transferQueryHandlers,
+        ListAccessPointsHandler,
       ],
     };
   }

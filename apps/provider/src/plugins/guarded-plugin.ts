@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { DomainError, type FileManifest } from '@ferry/contracts';
 import {
+  hasAccessPoints,
   isBrowsable,
   isPausable,
   type Abilities,
+  type AccessPointInfo,
   type BrowseEntry,
   type FinalizeOutcome,
   type FinalizeResult,
@@ -98,6 +100,13 @@ export class GuardedPlugin {
       throw new DomainError('INVALID_STATE', `mechanism '${this.id}' cannot resume a transfer`);
     }
     return this.run('resume', t, true, () => p.resume(t));
+  }
+
+  /** The plugin's access points (tunnel mechanisms), or null when it has none. */
+  async accessPoints(): Promise<AccessPointInfo[] | null> {
+    const p = this.plugin;
+    if (!hasAccessPoints(p)) return null;
+    return this.run('accessPoints', null, false, () => p.accessPoints());
   }
 
   canBrowse(): boolean {

@@ -31,4 +31,15 @@ export class PolicyService {
     }
     return { allowed: true, agreement: rule.agreement };
   }
+
+  /**
+   * The peers this site exchanges with in one role, as the rules name them ('*' = any peer not on
+   * the deny list); denied peers are left out, and a deny of '*' leaves nobody.
+   */
+  peers(role: TransferRole): string[] {
+    const { policy } = this.config;
+    if (policy.deny.includes('*')) return [];
+    const rules = role === 'source' ? policy.outgoing : policy.incoming;
+    return [...new Set(rules.map((r) => r.peer).filter((p) => !policy.deny.includes(p)))];
+  }
 }

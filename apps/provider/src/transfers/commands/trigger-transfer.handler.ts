@@ -94,7 +94,11 @@ export class TriggerTransferHandler implements ICommandHandler<TriggerTransferCo
     try {
       await plugin.trigger(t, payload.peer, payload.user);
     } catch (e) {
-      const retry = e instanceof DomainError && e.details?.retry === 'retry';
+      // REJECTED is the mechanism refusing this trigger for good (a bad tunnel secret, a full port
+      // range): the transfer fails with its message even when the plugin called it worth a later retry,
+      // because the peer may already be running on the same trigger and needs to hear the outcome
+      const rejected = e instanceof DomainError && e.details?.mechanismCode === 'REJECTED';
+      const retry = e instanceof DomainError && e.details?.retry === 'retry' && !rejected;
       if (retry) {
         // transient: forget this trigger so that the same envelope can be relayed again
         await this.repo.unmarkTriggered(record);
