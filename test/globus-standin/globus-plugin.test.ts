@@ -244,6 +244,10 @@ describe('globus plugin: resilience', () => {
     expect(results.every((r) => r.ending.kind === 'completed')).toBe(true);
     expect(g.count('GET /v0.10/task/:id') - before).toBe(0);
     expect(a.plugin.poller.size).toBe(0);
+    // the gateway's metrics hook sees the rounds (their rate is the poll rate) and the tasks followed
+    expect(a.metrics.counters.get('globus_poll_rounds_total')).toBeGreaterThanOrEqual(a.plugin.poller.rounds);
+    expect(a.plugin.poller.rounds).toBeGreaterThan(0);
+    expect(a.metrics.gauges.get('globus_tasks_watched')).toBe(0);
   });
 });
 

@@ -137,6 +137,8 @@ export interface GatewayUnderTest {
   logs: LogLine[];
   dataDir: string;
   options: GlobusOptions;
+  /** what the plugin reported through ctx.metrics (counters summed, gauges last value) */
+  metrics: { counters: Map<string, number>; gauges: Map<string, number> };
 }
 
 /** A plugin instance as a gateway would create it: options through optionsSchema, a narrow context. */
@@ -154,6 +156,7 @@ export function createGateway(name: string, rawOptions: Record<string, unknown>,
   const secrets = new Map<string, string>();
   const s = store ?? new GatewayStore(nodePath.join(dir, `${name}-state.json`));
   const clock = { offsetMs: 0 };
+  const metrics = { counters: new Map<string, number>(), gauges: new Map<string, number>() };
   const ctx: PluginContext<GlobusOptions> = {
     options,
     logger,
@@ -166,8 +169,12 @@ export function createGateway(name: string, rawOptions: Record<string, unknown>,
     clock: { now: () => new Date(Date.now() + clock.offsetMs) },
     gateway: { providerId: name, name, dataDir },
     transfers: s,
+    metrics: {
+      increment: (name, by = 1) => void metrics.counters.set(name, (metrics.counters.get(name) ?? 0) + by),
+      set: (name, value) => void metrics.gauges.set(name, value),
+    },
   };
-  return { plugin: plugin.create(ctx) as GlobusMechanism, clock, store: s, logs, dataDir, options };
+  return { plugin: plugin.create(ctx) as GlobusMechanism, clock, store: s, logs, dataDir, options, metrics };
 }
 
 /** Everything up to both triggers; returns the handles so a test can watch, cancel or restart. */

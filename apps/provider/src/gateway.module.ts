@@ -21,6 +21,12 @@ import { TransferRecovery } from './lifecycle/transfer-recovery.service';
 import { TransfersController } from './transfers/transfers.controller';
 import { AccessPointsController } from './access-points/access-points.controller';
 import { ListAccessPointsHandler } from './access-points/queries/list-access-points.handler';
+import { OperationsRepository } from './persistence/operations.repository';
+import { HealthController } from './operations/health.controller';
+import { MetricsController } from './operations/metrics.controller';
+import { GatewayMetrics } from './operations/gateway-metrics.service';
+import { MetricsTokenGuard } from './operations/metrics-token.guard';
+import { CheckReadinessHandler } from './operations/queries/check-readiness.handler';
 import { transferCommandHandlers, transferQueryHandlers } from './transfers/transfer-handlers';
 
 /** Everything the gateway runs, configured from one validated GatewayConfig and its keys. */
@@ -35,7 +41,7 @@ export class GatewayModule implements NestModule {
           useFactory: () => ({ ...gatewayDataSourceOptions(config), retryAttempts: 2, retryDelay: 500 }),
         }),
       ],
-      controllers: [WellKnownController, TransfersController, AccessPointsController],
+      controllers: [WellKnownController, TransfersController, AccessPointsController, HealthController, MetricsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_KEYS, useValue: keys },
@@ -53,6 +59,10 @@ export class GatewayModule implements NestModule {
         ...transferCommandHandlers,
         ...transferQueryHandlers,
         ListAccessPointsHandler,
+        OperationsRepository,
+        GatewayMetrics,
+        MetricsTokenGuard,
+        CheckReadinessHandler,
       ],
     };
   }

@@ -128,5 +128,6 @@ export interface AuditEntryView {
 /** GET /health/ready: every check, and 503 when any failed. */
 export interface ReadinessView {
   status: 'ready' | 'not-ready';
-  checks: Array<{ name: string; ok: boolean; error?: string }>;
+  /** `informative` checks are reported but do not make the service not-ready (additive) */
+  checks: Array<{ name: string; ok: boolean; error?: string; informative?: boolean }>;
 }

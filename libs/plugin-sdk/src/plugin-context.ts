@@ -13,6 +13,24 @@ export interface PluginContext<O = unknown> {
    * handles; e.g. the embedded SSH server looks up grants here, a poller follows its tasks.
    */
   readonly transfers: TransferDirectory;
+  /**
+   * Optional (gateways may not give one, test contexts usually do not): the plugin's own figures
+   * for the gateway's Prometheus `/metrics`, e.g. a poller's rounds. Call it as `ctx.metrics?.…`.
+   */
+  readonly metrics?: PluginMetricsSink;
+}
+
+/**
+ * Counters and gauges a plugin feeds; the gateway exposes each as `ferry_plugin_<name>` with the label
+ * `mechanism="<plugin id>"`. Names are lower-case letters, digits and `_` (counters end in `_total`);
+ * a bad name, or a name used both as counter and gauge, is logged once and ignored, never thrown.
+ * No other labels, on purpose: per-transfer labels would make the series grow without bound.
+ */
+export interface PluginMetricsSink {
+  /** Adds `by` (default 1, never negative) to the counter `name`. */
+  increment(name: string, by?: number, help?: string): void;
+  /** Sets the gauge `name` to `value`. */
+  set(name: string, value: number, help?: string): void;
 }
 
 export interface PluginLogger {

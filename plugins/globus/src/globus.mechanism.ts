@@ -72,7 +72,7 @@ export class GlobusMechanism implements MechanismPlugin, Browsable {
         signal: this.stopController.signal,
       }),
     );
-    this.poller = new GlobusTaskPoller(this.client, { intervalMs: o.pollIntervalMs, maxBackoffMs: o.maxBackoffMs, batchSize: o.pollBatchSize }, this.log);
+    this.poller = new GlobusTaskPoller(this.client, { intervalMs: o.pollIntervalMs, maxBackoffMs: o.maxBackoffMs, batchSize: o.pollBatchSize }, this.log, ctx.metrics);
     const deps = {
       options: o,
       client: this.client,

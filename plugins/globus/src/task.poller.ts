@@ -1,5 +1,5 @@
 import type { FileManifest } from '@ferry/contracts';
-import type { PluginLogger, TransferHandle } from '@ferry/plugin-sdk';
+import type { PluginLogger, PluginMetricsSink, TransferHandle } from '@ferry/plugin-sdk';
 import { backoffDelay } from './backoff.util';
 import { GlobusApiError, GlobusNetworkError } from './globus-api.error';
 import type { GlobusTaskDocument } from './globus.types';
@@ -45,6 +45,8 @@ export class GlobusTaskPoller {
     private readonly client: TransferApiClient,
     private readonly o: PollerOptions,
     private readonly log: PluginLogger,
+    /** the gateway's optional metrics hook: poll rounds (their rate is the poll rate) and tasks followed */
+    private readonly metrics?: PluginMetricsSink,
   ) {}
 
   get size(): number {
@@ -107,10 +109,13 @@ export class GlobusTaskPoller {
       }
       this.failures = 0;
       this.rounds++;
+      this.metrics?.increment('globus_poll_rounds_total', 1, 'Rounds of the Globus task poller (one task_list call per 50 followed tasks)');
     } catch (err) {
       if (this.stopped) return;
+      this.metrics?.increment('globus_poll_errors_total', 1, 'Globus poll rounds that failed and were deferred with backoff');
       delay = this.onRoundError(err);
     } finally {
+      this.metrics?.set('globus_tasks_watched', this.watched.size, 'Globus tasks the poller follows');
       this.busy = false;
       this.schedule(delay);
     }

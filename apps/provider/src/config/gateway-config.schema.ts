@@ -90,6 +90,8 @@ export const gatewayConfigSchema = z
     sweepIntervalMs: z.number().int().min(50).max(3_600_000).default(5000),
     maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
     logLevel: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+    /** secret: when set, GET /metrics needs `Authorization: Bearer <this>` */
+    metricsToken: z.string().min(16, 'use at least 16 characters').nullable().default(null),
   })
   .strict();
 

@@ -8,6 +8,7 @@ import { FileSecretStore, encodeSecretName } from './file-secret-store';
 import { GuardedPlugin } from './guarded-plugin';
 import { PluginLoggerAdapter } from './plugin-logger.adapter';
 import { PluginMetrics } from './plugin-metrics';
+import { GatewayMetrics } from '../operations/gateway-metrics.service';
 
 /**
  * Creates every configured plugin with its narrow context, wraps it in a GuardedPlugin, starts
@@ -25,6 +26,7 @@ export class PluginHost implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly runtime: TransferRuntime,
     private readonly metrics: PluginMetrics,
+    private readonly gatewayMetrics: GatewayMetrics,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -85,13 +87,15 @@ export class PluginHost implements OnModuleInit, BeforeApplicationShutdown {
       get: (id) => this.runtime.handleById(loaded.id, id),
       active: () => this.runtime.activeHandles(loaded.id),
     };
+    const logger = new PluginLoggerAdapter(loaded.id);
     const ctx: PluginContext<unknown> = {
       options: loaded.options,
-      logger: new PluginLoggerAdapter(loaded.id),
+      logger,
       secrets,
       clock: { now: () => new Date() },
       gateway: { providerId: this.config.id, name: this.config.name, dataDir },
       transfers,
+      metrics: this.gatewayMetrics.pluginSink(loaded.id, (m) => logger.warn(m)),
     };
     const plugin = loaded.definition.create(ctx);
     if (plugin.id !== loaded.id) {

@@ -3,6 +3,7 @@ import { CORE_PROGRESS_PATH, type ProgressReport } from '@ferry/contracts';
 import { signRequest } from '@ferry/crypto';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { GATEWAY_KEYS, type GatewayKeys } from '../keys/gateway-keys';
+import { GatewayMetrics } from '../operations/gateway-metrics.service';
 
 /** Why a report did not reach the core, and whether sending it again can help. */
 export class CoreSendError extends Error {
@@ -23,6 +24,7 @@ export class CoreClient {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(GATEWAY_KEYS) private readonly keys: GatewayKeys,
+    private readonly metrics: GatewayMetrics,
   ) {
     // keep a path prefix the core may be mounted under (http://host/ferry + /api/...)
     const base = config.core.url.endsWith('/') ? config.core.url.slice(0, -1) : config.core.url;
@@ -31,6 +33,16 @@ export class CoreClient {
 
   /** Resolves when the core accepted the report; throws CoreSendError otherwise. */
   async postProgress(report: ProgressReport): Promise<void> {
+    try {
+      await this.send(report);
+      this.metrics.progressReport('delivered');
+    } catch (e) {
+      this.metrics.progressReport(e instanceof CoreSendError && !e.retryable ? 'refused' : 'retry');
+      throw e;
+    }
+  }
+
+  private async send(report: ProgressReport): Promise<void> {
     const body = JSON.stringify(report);
     const headers = signRequest({
       method: 'POST',

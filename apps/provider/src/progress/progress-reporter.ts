@@ -24,6 +24,8 @@ export interface ReporterDeps {
   now?: () => number;
   /** wait before the n-th consecutive retry (n >= 1) */
   backoffMs?: (n: number) => number;
+  /** told how far bytesDone advanced with each update (for the bytes-moved metric) */
+  advanced?: (bytes: number) => void;
 }
 
 const defaultBackoff = (n: number) => Math.min(30_000, 250 * 2 ** Math.min(n - 1, 7));
@@ -70,6 +72,7 @@ export class ProgressReporter {
       const { rate: _r, eta: _e, ...figures } = change.progress; // rate and eta are the gateway's to compute
       Object.assign(p, figures);
       if (figures.bytesDone !== undefined) p.rate = this.rate.sample(p.bytesDone, this.now());
+      if (p.bytesDone > this.state.progress.bytesDone) this.deps.advanced?.(p.bytesDone - this.state.progress.bytesDone);
     }
     if (change.phase && change.phase !== this.state.phase) urgent = true;
     if (change.phase === 'completed') p.eta = 0;

@@ -7,6 +7,7 @@ import { TransferRepository } from '../persistence/transfer.repository';
 import { ENDED_PHASES, type StoredPhase, type TransferKey, type TransferRecord } from '../persistence/transfer.record';
 import { ProgressReporter } from '../progress/progress-reporter';
 import { CoreClient, CoreSendError } from '../progress/core-client.service';
+import { GatewayMetrics } from '../operations/gateway-metrics.service';
 import { LiveTransfer, type TransferSink } from './live-transfer';
 
 const ACTIVE: readonly StoredPhase[] = ['preparing', 'prepared', 'triggered', 'running', 'paused'];
@@ -29,6 +30,7 @@ export class TransferRuntime implements TransferSink {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly repo: TransferRepository,
     private readonly core: CoreClient,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   /** The live handle for a persisted transfer, created on first use. */
@@ -61,6 +63,8 @@ export class TransferRuntime implements TransferSink {
         send: (r) => this.core.postProgress(r),
         isRetryable: (e) => e instanceof CoreSendError && e.retryable,
         logger: this.logger,
+        // bytes moved are counted where they leave: at the source
+        advanced: record.role === 'source' ? (n) => this.metrics.bytesMoved(record.mechanism, n) : undefined,
       },
     );
     const t = new LiveTransfer(record, identity, binding, localPath, reporter, this);
@@ -79,6 +83,7 @@ export class TransferRuntime implements TransferSink {
     t.stop('transfer finalized');
     t.reporter.close();
     this.live.delete(keyOf(k));
+    this.metrics.tunnelGone(keyOf(k));
   }
 
   /** For the plugin's TransferDirectory: its transfers that are not over, as handles. */
@@ -127,6 +132,7 @@ export class TransferRuntime implements TransferSink {
     if (this.stopping) return;
     if (event) t.reporter.event(event.type, event.message);
     t.reporter.update({ tunnel: info });
+    this.metrics.tunnelFigures(keyOf(t.key), t.mechanism, info);
   }
 
   /** Fails a transfer that has not ended yet and tells the core (when it is past the trigger). */

@@ -107,6 +107,7 @@ export class FakeCore {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    if (req.method === 'GET' && req.url === '/health/live') return this.down ? reply(503, { status: 'down' }) : reply(200, { status: 'ok' });
     if (req.method !== 'POST' || req.url !== '/api/gateway/progress') return reply(404, { error: { code: 'NOT_FOUND', message: 'no route' } });
     if (this.down) return reply(503, { error: { code: 'INTERNAL', message: 'core restarting' } });
     const keyId = requestKeyId(req.headers) ?? '';

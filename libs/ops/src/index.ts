@@ -1,0 +1,2 @@
+export * from './bearer-token.util';
+export * from './readiness.util';
