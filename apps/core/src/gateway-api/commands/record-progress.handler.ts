@@ -38,7 +38,9 @@ export class RecordProgressHandler implements ICommandHandler<RecordProgressComm
     // bytes moved = how far the source's bytesDone advanced (a restart from zero counts nothing)
     const moved = role === 'source' ? updated.bytesDone - applied.previousBytesDone : 0;
     if (moved > 0) this.metrics.bytesTransferred.inc({ mechanism: updated.mechanism ?? 'none' }, moved);
-    if (TRIGGERED_PHASES.has(report.phase)) await this.transfers.markTriggered(t.id);
+    // only the report that moves a task out of AWAITING_TRIGGER/STARTING can be the first sign of
+    // the trigger; later ones would only re-read the row (one query less per report)
+    if (TRIGGERED_PHASES.has(report.phase) && (t.state === 'AWAITING_TRIGGER' || t.state === 'STARTING')) await this.transfers.markTriggered(t.id);
     this.events.changed(updated, { enteredFinalizing: plan.to === 'FINALIZING' });
     return { applied: true, state: updated.state };
   }
