@@ -40,6 +40,7 @@ import { TaskLeases } from './tasks/task-leases.service';
 import { TaskStreamHub } from './tasks/task-stream.hub';
 import { TaskController } from './tasks/task.controller';
 import { CreateTransferHandler } from './transfers/commands/create-transfer.handler';
+import { ResumeNegotiationHandler } from './transfers/commands/resume-negotiation.handler';
 import { TriggerTransferHandler } from './transfers/commands/trigger-transfer.handler';
 import { NegotiationService } from './transfers/negotiation.service';
 import { GetTransferHandler } from './transfers/queries/get-transfer.handler';
@@ -48,6 +49,7 @@ import { MeController } from './users/me.controller';
 
 const COMMAND_HANDLERS = [
   CreateTransferHandler,
+  ResumeNegotiationHandler,
   TriggerTransferHandler,
   ControlTaskHandler,
   RecordProgressHandler,

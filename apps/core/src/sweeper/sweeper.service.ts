@@ -6,12 +6,14 @@ import { TaskEventsPublisher } from '../events/task-events.publisher';
 import { CleanupGatewaysCommand } from '../lifecycle/commands/cleanup-gateways.command';
 import { FinalizeTransferCommand } from '../lifecycle/commands/finalize-transfer.command';
 import { NonceRepository, TaskRepository } from '../persistence/repositories';
+import { ResumeNegotiationCommand } from '../transfers/commands/resume-negotiation.command';
 
 const BATCH = 50;
 
 /**
- * Every FERRY_SWEEP_INTERVAL_MS: expire untriggered transfers past their deadline, retry
- * finalizations nobody is working on, retry telling gateways how tasks ended, forget old nonces.
+ * Every FERRY_SWEEP_INTERVAL_MS: expire untriggered transfers past their deadline, resume
+ * negotiations whose core process died, retry finalizations nobody is working on, retry telling
+ * gateways how tasks ended, forget old nonces.
  * Every step claims its rows with a conditional UPDATE (FOR UPDATE SKIP LOCKED + lease), so several
  * core replicas can sweep the same database without doing anything twice.
  */
@@ -58,7 +60,9 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
     const me = this.instance.id;
     const finalizing = await this.tasks.claimStuckFinalizing(me, this.instance.leaseMs, BATCH);
     const cleanups = await this.tasks.claimPendingCleanup(me, this.instance.leaseMs, BATCH);
+    const negotiations = await this.tasks.claimStaleNegotiating(me, this.instance.leaseMs, BATCH);
     await Promise.all([
+      ...negotiations.map((t) => this.commands.execute(new ResumeNegotiationCommand(t))),
       ...finalizing.map((t) => this.commands.execute(new FinalizeTransferCommand(t.id, t))),
       ...cleanups.map((t) => this.commands.execute(new CleanupGatewaysCommand(t.id, t))),
     ]);

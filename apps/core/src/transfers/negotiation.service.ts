@@ -41,8 +41,13 @@ export class NegotiationService {
     private readonly events: TaskEventsPublisher,
   ) {}
 
-  async negotiate(x: TransferEntity, sides: NegotiationSides): Promise<TaskEntity | NegotiationRejected> {
-    const prepared: GatewayRole[] = [];
+  /**
+   * `resumed`: a negotiation another core process started and did not finish (it died). Either
+   * gateway may have prepared already, so if this one ends badly both are told; one that never heard
+   * of the transfer answers NOT_FOUND, which counts as told.
+   */
+  async negotiate(x: TransferEntity, sides: NegotiationSides, opts: { resumed?: boolean } = {}): Promise<TaskEntity | NegotiationRejected> {
+    const prepared: GatewayRole[] = opts.resumed ? ['source', 'destination'] : [];
     try {
       const src = await this.registry.resolve(x.sourceProviderId);
       const dst = await this.registry.resolve(x.destinationProviderId);
@@ -61,7 +66,7 @@ export class NegotiationService {
         peer: ProviderRegistry.peerDescriptor(dst),
       });
       if (!s.accepted) return this.reject(x, src.id, s.code, s.reason, prepared);
-      prepared.push('source');
+      if (!prepared.includes('source')) prepared.push('source');
       const offers = [this.offer(x, 'source', src, s)];
       if (s.needsPeer) {
         const d = await this.prepare(dst, {
@@ -75,7 +80,7 @@ export class NegotiationService {
           peerPublicParams: s.publicParams,
         });
         if (!d.accepted) return this.reject(x, dst.id, d.code, d.reason, prepared);
-        prepared.push('destination');
+        if (!prepared.includes('destination')) prepared.push('destination');
         if (d.mechanism !== s.mechanism) {
           throw new DomainError('PROVIDER_ERROR', `provider ${dst.id} answered with mechanism ${d.mechanism}, the source chose ${s.mechanism}`);
         }

@@ -200,6 +200,25 @@ export class TaskRepository {
     );
   }
 
+  /**
+   * NEGOTIATING tasks whose negotiating process is gone: their lease (taken when the task was
+   * created, renewed while the negotiation runs) ran out. Leased to `owner`, who negotiates again.
+   * (Tasks created before negotiations were leased have none: stale once untouched for a lease.)
+   * Transfers only: tunnels are negotiated differently.
+   */
+  claimStaleNegotiating(owner: string, leaseMs: number, limit: number): Promise<TaskEntity[]> {
+    const stale = `state = 'NEGOTIATING' AND kind = 'transfer' AND (lease_until < now()
+      OR (lease_until IS NULL AND updated_at < now() - make_interval(secs => $2::double precision / 1000)))`;
+    return this.db.entities(
+      TaskEntity,
+      `UPDATE tasks SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::double precision / 1000)
+        WHERE id IN (SELECT id FROM tasks WHERE ${stale} ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+          AND ${stale}
+        RETURNING *`,
+      [owner, leaseMs, limit],
+    );
+  }
+
   /** FINALIZING tasks nobody is working on (a crash or a failed attempt): leased to `owner`, attempts counted. */
   claimStuckFinalizing(owner: string, leaseMs: number, limit: number): Promise<TaskEntity[]> {
     return this.claimMany(`state = 'FINALIZING'`, 'finalize_attempts', owner, leaseMs, limit);

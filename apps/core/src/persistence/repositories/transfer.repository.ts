@@ -20,6 +20,8 @@ export interface NewTransfer {
   label: string | null;
   sourceLabel: string;
   destinationLabel: string;
+  /** the core process that negotiates it: the task is created leased to it (see TaskRepository) */
+  lease?: { owner: string; ms: number };
 }
 
 /**
@@ -32,11 +34,12 @@ export class TransferRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Inserts the transfer and its task (state NEGOTIATING), and the audit entry when given, in one
-   * statement. Deadline from the DB clock.
+   * Inserts the transfer and its task (state NEGOTIATING, leased to the negotiating process, so that
+   * another replica resumes the negotiation if that process dies), and the audit entry when given, in
+   * one statement. Deadline and lease from the DB clock.
    */
   async create(t: NewTransfer, audit?: AuditEntry): Promise<{ transfer: TransferEntity; task: TaskEntity }> {
-    const a = audit ? auditCte('tr', audit, 16) : null;
+    const a = audit ? auditCte('tr', audit, 18) : null;
     const task = await this.db.entity(
       TaskEntity,
       `WITH tr AS (
@@ -45,8 +48,9 @@ export class TransferRepository {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now() + make_interval(secs => $11))
          RETURNING id, owner_id, source_provider_id, destination_provider_id)${a ? `, ${a.cte}` : ''}
        INSERT INTO tasks (id, kind, owner_id, state, label, source_provider_id, destination_provider_id,
-         source_label, destination_label)
-       SELECT id, $12, owner_id, 'NEGOTIATING', $13, source_provider_id, destination_provider_id, $14, $15 FROM tr
+         source_label, destination_label, lease_owner, lease_until)
+       SELECT id, $12, owner_id, 'NEGOTIATING', $13, source_provider_id, destination_provider_id, $14, $15,
+              $16::text, now() + make_interval(secs => $17::double precision / 1000) FROM tr
        RETURNING *`,
       [
         t.id,
@@ -64,6 +68,8 @@ export class TransferRepository {
         t.label,
         t.sourceLabel,
         t.destinationLabel,
+        t.lease?.owner ?? null,
+        t.lease?.ms ?? null,
         ...(a?.params ?? []),
       ],
     );
@@ -75,12 +81,16 @@ export class TransferRepository {
     return this.db.entity(TransferEntity, `SELECT * FROM transfers WHERE id = $1`, [id]);
   }
 
-  /** NEGOTIATING -> AWAITING_TRIGGER with the offers stored; null when the task was no longer negotiating. */
+  /**
+   * NEGOTIATING -> AWAITING_TRIGGER with the offers stored and the negotiation's lease dropped; null
+   * when the task was no longer negotiating (another replica finished the negotiation first).
+   */
   recordOffers(id: string, offers: Offer[], mechanism: string, operations: TaskOperation[]): Promise<TaskEntity | null> {
     return this.db.entity(
       TaskEntity,
       `WITH tk AS (
-         UPDATE tasks SET state = 'AWAITING_TRIGGER', mechanism = $3, operations = $4, updated_at = now()
+         UPDATE tasks SET state = 'AWAITING_TRIGGER', mechanism = $3, operations = $4, updated_at = now(),
+                lease_owner = NULL, lease_until = NULL
           WHERE id = $1 AND state = 'NEGOTIATING' RETURNING *),
        tr AS (UPDATE transfers SET offers = $2, mechanism = $3 WHERE id IN (SELECT id FROM tk) RETURNING id)
        SELECT * FROM tk`,
@@ -102,7 +112,7 @@ export class TransferRepository {
     return this.db.entity(
       TaskEntity,
       `WITH tk AS (
-         UPDATE tasks SET state = $2, error = $3, updated_at = now(), finished_at = now(),
+         UPDATE tasks SET state = $2, error = $3, updated_at = now(), finished_at = now(), lease_owner = NULL, lease_until = NULL,
                 cleanup_outcome = CASE WHEN cardinality($5::text[]) > 0 THEN 'failed' END, cleanup_roles = $5
           WHERE id = $1 AND state = 'NEGOTIATING' RETURNING *),
        tr AS (UPDATE transfers SET rejection = $4 WHERE id IN (SELECT id FROM tk) RETURNING id)

@@ -5,17 +5,21 @@ import { isBoxPublicKey } from '@ferry/crypto';
 import { randomUUID } from 'node:crypto';
 import { auditEntry } from '../../audit/audit-entry.util';
 import { CORE_CONFIG, CoreConfig } from '../../config/core-config';
+import { CoreInstance } from '../../config/core-instance';
 import { DriveAccess } from '../../drives/drive-access.service';
 import { TaskEventsPublisher } from '../../events/task-events.publisher';
 import { requestContext } from '../../logging/request-context';
 import { TransferRepository } from '../../persistence/repositories';
+import { TaskLeases } from '../../tasks/task-leases.service';
 import { NegotiationRejected, NegotiationService } from '../negotiation.service';
 import { toTransferView } from '../transfer-view.mapper';
 import { CreateTransferCommand } from './create-transfer.command';
 
 /**
  * POST /api/transfers: check the request (paths, key), authorize (READ source, WRITE destination,
- * identity at both providers), record the transfer, negotiate with the gateways.
+ * identity at both providers), record the transfer, negotiate with the gateways. The task is leased
+ * to this process while it negotiates: if the process dies, another replica's sweeper resumes the
+ * negotiation (ResumeNegotiationCommand) once the lease runs out.
  */
 @CommandHandler(CreateTransferCommand)
 export class CreateTransferHandler implements ICommandHandler<CreateTransferCommand> {
@@ -25,6 +29,8 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransferComm
     private readonly transfers: TransferRepository,
     private readonly negotiation: NegotiationService,
     private readonly events: TaskEventsPublisher,
+    private readonly instance: CoreInstance,
+    private readonly leases: TaskLeases,
   ) {}
 
   async execute({ user, request }: CreateTransferCommand): Promise<TransferView> {
@@ -69,13 +75,16 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransferComm
       label: options.label ?? null,
       sourceLabel,
       destinationLabel,
+      lease: { owner: this.instance.id, ms: this.instance.leaseMs },
     }, audit);
     this.events.changed(task);
 
-    const outcome = await this.negotiation.negotiate(transfer, {
-      source: { identity: srcIdentity, gatewayDrive: src.gatewayDrive },
-      destination: { identity: dstIdentity, gatewayDrive: dst.gatewayDrive },
-    });
+    const outcome = await this.leases.hold(transfer.id, () =>
+      this.negotiation.negotiate(transfer, {
+        source: { identity: srcIdentity, gatewayDrive: src.gatewayDrive },
+        destination: { identity: dstIdentity, gatewayDrive: dst.gatewayDrive },
+      }),
+    );
     if (outcome instanceof NegotiationRejected) {
       // the REJECTED transfer stays retrievable under its id (details.transferId)
       throw new DomainError(outcome.code as ErrorCode, `provider ${outcome.providerId} rejected the transfer: ${outcome.reason}`, {
