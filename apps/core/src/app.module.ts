@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AccessPointsController } from './access-points/access-points.controller';
+import { ListAccessPointsHandler } from './access-points/queries/list-access-points.handler';
 import { ADMIN_CONTROLLERS, ADMIN_PROVIDERS } from './admin/admin.providers';
 import { TokenGuard } from './auth/token.guard';
 import { CORE_CONFIG, CoreConfig } from './config/core-config';
@@ -45,12 +47,20 @@ import { TriggerTransferHandler } from './transfers/commands/trigger-transfer.ha
 import { NegotiationService } from './transfers/negotiation.service';
 import { GetTransferHandler } from './transfers/queries/get-transfer.handler';
 import { TransferController } from './transfers/transfer.controller';
+import { TriggerRelay } from './transfers/trigger-relay.service';
+import { CreateTunnelHandler } from './tunnels/commands/create-tunnel.handler';
+import { TriggerTunnelHandler } from './tunnels/commands/trigger-tunnel.handler';
+import { GetTunnelHandler } from './tunnels/queries/get-tunnel.handler';
+import { ListTunnelsHandler } from './tunnels/queries/list-tunnels.handler';
+import { TunnelController } from './tunnels/tunnel.controller';
 import { MeController } from './users/me.controller';
 
 const COMMAND_HANDLERS = [
   CreateTransferHandler,
   ResumeNegotiationHandler,
   TriggerTransferHandler,
+  CreateTunnelHandler,
+  TriggerTunnelHandler,
   ControlTaskHandler,
   RecordProgressHandler,
   FinalizeTransferHandler,
@@ -58,6 +68,9 @@ const COMMAND_HANDLERS = [
 ];
 const QUERY_HANDLERS = [
   GetTransferHandler,
+  GetTunnelHandler,
+  ListTunnelsHandler,
+  ListAccessPointsHandler,
   ListTasksHandler,
   GetTaskHandler,
   ListDrivesHandler,
@@ -83,6 +96,8 @@ export class CoreModule {
       imports: [CqrsModule.forRoot(), PersistenceModule.forRoot(config)],
       controllers: [
         TransferController,
+        TunnelController,
+        AccessPointsController,
         TaskEventsController,
         TaskController,
         DriveController,
@@ -108,6 +123,7 @@ export class CoreModule {
         ProviderRegistry,
         DriveAccess,
         NegotiationService,
+        TriggerRelay,
         TaskEventsPublisher,
         GatewaySignatureGuard,
         SeedService,

@@ -52,7 +52,8 @@ export function planReport(kind: TaskKind, role: GatewayRole, r: ProgressReport)
       };
     case 'completed':
       if (role !== 'source') return { from: LIVE_STATES, to: null, patch };
-      if (kind === 'tunnel') return { from: ACTIVE_STATES, to: 'CLOSED', patch };
+      // a tunnel's initiator completes at the end of its lifetime: CLOSED, and both gateways finalize it
+      if (kind === 'tunnel') return { from: ACTIVE_STATES, to: 'CLOSED', patch: { ...patch, cleanupOutcome: 'succeeded', cleanupRoles: BOTH } };
       return { from: ACTIVE_STATES, to: 'FINALIZING', patch: { ...patch, manifest: r.manifest ?? null } };
     case 'running':
       return role === 'source' ? { from: ACTIVE_STATES, to: 'RUNNING', patch } : { from: LIVE_STATES, to: null, patch };

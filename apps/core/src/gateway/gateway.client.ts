@@ -6,6 +6,7 @@ import {
   ErrorCode,
   FinalizeRequest,
   FinalizeResponse,
+  GATEWAY_ACCESS_POINTS_PATH,
   GATEWAY_API_PREFIX,
   GatewayTriggerRequest,
   GatewayTriggerResponse,
@@ -20,7 +21,7 @@ import { CORE_KEYS, CoreKeys } from '../config/core-keys';
 import { CoreMetrics } from '../metrics/core-metrics.service';
 
 /** The kinds of gateway call, as the metrics label them. */
-export type GatewayCallKind = 'prepare' | 'trigger' | 'control' | 'finalize' | 'browse' | 'descriptor';
+export type GatewayCallKind = 'prepare' | 'trigger' | 'control' | 'finalize' | 'browse' | 'descriptor' | 'access-points';
 
 /** Where a gateway lives; enough to call it. */
 export interface GatewayAddress {
@@ -82,6 +83,11 @@ export class GatewayClient {
 
   browse(gw: GatewayAddress, req: BrowseRequest): Promise<unknown> {
     return this.call('browse', gw, 'POST', `${GATEWAY_API_PREFIX}/browse`, req);
+  }
+
+  /** The gateway's tunnel access points and the peers its policy lets use them (checked by the caller). */
+  accessPoints(gw: GatewayAddress): Promise<unknown> {
+    return this.call('access-points', gw, 'GET', GATEWAY_ACCESS_POINTS_PATH, undefined);
   }
 
   /** The gateway's public descriptor (unsigned; its keys are checked by the registry). */

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, Offer, OfferSigned, PrepareRequest, PrepareResponse, TransferRole } from '@ferry/contracts';
+import { DomainError, Offer, OfferSigned, PrepareRequest, PrepareResponse, TransferRole, TunnelSpec } from '@ferry/contracts';
 import { verifyObject } from '@ferry/crypto';
 import { TaskEventsPublisher } from '../events/task-events.publisher';
 import { GatewayClient } from '../gateway/gateway.client';
@@ -64,6 +64,7 @@ export class NegotiationService {
         drive: sides.source.gatewayDrive,
         path: x.sourcePath,
         peer: ProviderRegistry.peerDescriptor(dst),
+        ...tunnelSpec(x, 'source'),
       });
       if (!s.accepted) return this.reject(x, src.id, s.code, s.reason, prepared);
       if (!prepared.includes('source')) prepared.push('source');
@@ -78,6 +79,7 @@ export class NegotiationService {
           peer: ProviderRegistry.peerDescriptor(src),
           mechanism: s.mechanism,
           peerPublicParams: s.publicParams,
+          ...tunnelSpec(x, 'destination'),
         });
         if (!d.accepted) return this.reject(x, dst.id, d.code, d.reason, prepared);
         if (!prepared.includes('destination')) prepared.push('destination');
@@ -136,4 +138,11 @@ export class NegotiationService {
       signature: r.signature,
     };
   }
+}
+
+/** For a tunnel, each gateway's prepare names its own access point (the initiator is the source). */
+function tunnelSpec(x: TransferEntity, role: TransferRole): { tunnel?: TunnelSpec } {
+  if (!x.tunnel) return {};
+  const end = role === 'source' ? x.tunnel.initiator : x.tunnel.listener;
+  return { tunnel: { accessPoint: end.accessPoint, target: x.tunnel.target, lifetimeMinutes: x.tunnel.lifetimeMinutes } };
 }

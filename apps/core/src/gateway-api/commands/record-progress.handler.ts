@@ -4,7 +4,7 @@ import { TaskEventsPublisher } from '../../events/task-events.publisher';
 import { providerFor } from '../../lifecycle/task-gateways.util';
 import { CoreMetrics } from '../../metrics/core-metrics.service';
 import type { GatewayRole } from '../../persistence/entities';
-import { TaskRepository, TransferRepository } from '../../persistence/repositories';
+import { TaskEventRepository, TaskRepository, TransferRepository } from '../../persistence/repositories';
 import { planReport, TRIGGERED_PHASES } from '../report-plan';
 import { RecordProgressCommand, RecordProgressResult } from './record-progress.command';
 
@@ -21,6 +21,7 @@ export class RecordProgressHandler implements ICommandHandler<RecordProgressComm
     private readonly transfers: TransferRepository,
     private readonly events: TaskEventsPublisher,
     private readonly metrics: CoreMetrics,
+    private readonly taskEvents: TaskEventRepository,
   ) {}
 
   async execute({ providerId, report }: RecordProgressCommand): Promise<RecordProgressResult> {
@@ -29,6 +30,12 @@ export class RecordProgressHandler implements ICommandHandler<RecordProgressComm
     const role: GatewayRole = report.role === 'source' || report.role === 'initiator' ? 'source' : 'destination';
     if (providerFor(t, role) !== providerId) {
       throw new DomainError('FORBIDDEN', `provider ${providerId} is not the ${role} of transfer ${t.id}`);
+    }
+    // a tunnel's events are kept even when the report's figures are dropped (e.g. the "stopped"
+    // events that arrive after a cancel already closed the task): each is reported once
+    if (t.kind === 'tunnel' && report.events?.length) {
+      const side = role === 'source' ? 'initiator' : 'listener';
+      await this.taskEvents.append(t.id, report.events.map((e) => ({ side, at: new Date(e.at), type: e.type, message: e.message })));
     }
     const plan = planReport(t.kind, role, report);
     const applied = await this.tasks.applyReport(t.id, role, report.seq, plan.from, plan.to, plan.patch);

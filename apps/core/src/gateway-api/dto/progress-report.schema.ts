@@ -34,7 +34,16 @@ const schema = z.object({
       bytesBtoA: count,
     })
     .optional(),
-  events: z.array(z.object({ at: z.string(), type: z.string(), message: z.string() })).optional(),
+  events: z
+    .array(
+      z.object({
+        at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date-time'),
+        type: z.string().min(1).max(100),
+        message: z.string().max(2000),
+      }),
+    )
+    .max(1000)
+    .optional(),
 });
 
 /** A gateway's progress report, checked (VALIDATION_FAILED names the first bad field). */

@@ -5,6 +5,7 @@ import { IdentityMappingEntity } from './identity-mapping.entity';
 import { ProjectEntity, ProjectMemberEntity } from './project.entity';
 import { ProviderEntity } from './provider.entity';
 import { TaskEntity } from './task.entity';
+import { TaskEventEntity } from './task-event.entity';
 import { TransferEntity } from './transfer.entity';
 import { UsedNonceEntity } from './used-nonce.entity';
 import { UserEntity } from './user.entity';
@@ -16,6 +17,7 @@ export * from './identity-mapping.entity';
 export * from './project.entity';
 export * from './provider.entity';
 export * from './task.entity';
+export * from './task-event.entity';
 export * from './transfer.entity';
 export * from './used-nonce.entity';
 export * from './user.entity';
@@ -31,6 +33,7 @@ export const CORE_ENTITIES = [
   IdentityMappingEntity,
   TransferEntity,
   TaskEntity,
+  TaskEventEntity,
   UsedNonceEntity,
   AuditLogEntity,
 ];

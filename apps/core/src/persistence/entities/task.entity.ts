@@ -3,7 +3,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../bigint.transformer';
 
 export type GatewayRole = 'source' | 'destination';
-export type CleanupOutcome = 'failed' | 'cancelled' | 'expired';
+/** 'succeeded': a tunnel that closed at the end of its lifetime (both gateways finalize it) */
+export type CleanupOutcome = 'succeeded' | 'failed' | 'cancelled' | 'expired';
 
 /**
  * The background task of a transfer (same id). Every state change is a conditional UPDATE in

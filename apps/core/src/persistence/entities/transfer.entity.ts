@@ -1,4 +1,4 @@
-import type { Offer, TransferOptions } from '@ferry/contracts';
+import type { Offer, TransferOptions, TunnelEndpointRef } from '@ferry/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export interface Rejection {
@@ -7,8 +7,16 @@ export interface Rejection {
   reason: string;
 }
 
+/** What a tunnel connects (transfers of task kind 'tunnel'; their drive columns are ''). */
+export interface TunnelRecord {
+  initiator: TunnelEndpointRef;
+  listener: TunnelEndpointRef;
+  target: string;
+  lifetimeMinutes: number;
+}
+
 /**
- * What was negotiated for one transfer. `offers` are the gateways' answers exactly as they came
+ * What was negotiated for one transfer (or tunnel). `offers` are the gateways' answers exactly as they came
  * (public parameters, signatures and envelopes sealed to the researcher): ciphertext only, the core
  * cannot read the sealed parameters.
  */
@@ -30,4 +38,5 @@ export class TransferEntity {
   @Column('jsonb', { nullable: true }) rejection: Rejection | null;
   @Column('timestamp with time zone', { name: 'triggered_at', precision: 3, nullable: true }) triggeredAt: Date | null;
   @Column('timestamp with time zone', { name: 'created_at', precision: 3 }) createdAt: Date;
+  @Column('jsonb', { nullable: true }) tunnel: TunnelRecord | null;
 }

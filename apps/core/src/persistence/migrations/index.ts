@@ -1,5 +1,6 @@
 import { InitialSchema1767000000000 } from './1767000000000-initial-schema.migration';
 import { Operations1767100000000 } from './1767100000000-operations.migration';
+import { Tunnels1767200000000 } from './1767200000000-tunnels.migration';
 
 /** Every migration, in order. Listed explicitly (no glob) so the same list works from src/ and dist/. */
-export const CORE_MIGRATIONS = [InitialSchema1767000000000, Operations1767100000000];
+export const CORE_MIGRATIONS = [InitialSchema1767000000000, Operations1767100000000, Tunnels1767200000000];

@@ -32,6 +32,15 @@ export class IdentityMappingRepository {
     return r[0]?.identity ?? null;
   }
 
+  /** Every provider where the user has an identity, with it, ordered by provider id. */
+  async listForUser(userId: string): Promise<Array<{ providerId: string; identity: string }>> {
+    const r = await this.db.rows<{ provider_id: string; identity: string }>(
+      `SELECT provider_id, identity FROM identity_mappings WHERE user_id = $1 ORDER BY provider_id`,
+      [userId],
+    );
+    return r.map((x) => ({ providerId: x.provider_id, identity: x.identity }));
+  }
+
   // ---- admin API ----
 
   async list(filter: { userName?: string; providerId?: string } = {}): Promise<MappingRow[]> {

@@ -8,3 +8,4 @@ export * from './transfer.repository';
 export * from './user.repository';
 export * from './audit.repository';
 export * from './health.repository';
+export * from './task-event.repository';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Offer, TaskKind, TaskOperation, TransferOptions } from '@ferry/contracts';
 import { AuditEntry, auditCte } from '../audit-sql.util';
 import { Database } from '../database.service';
-import { GatewayRole, Rejection, TaskEntity, TransferEntity } from '../entities';
+import { GatewayRole, Rejection, TaskEntity, TransferEntity, TunnelRecord } from '../entities';
 
 export interface NewTransfer {
   id: string;
@@ -22,6 +22,8 @@ export interface NewTransfer {
   destinationLabel: string;
   /** the core process that negotiates it: the task is created leased to it (see TaskRepository) */
   lease?: { owner: string; ms: number };
+  /** tunnels only (kind 'tunnel'): both access points, target, lifetime */
+  tunnel?: TunnelRecord | null;
 }
 
 /**
@@ -39,13 +41,13 @@ export class TransferRepository {
    * one statement. Deadline and lease from the DB clock.
    */
   async create(t: NewTransfer, audit?: AuditEntry): Promise<{ transfer: TransferEntity; task: TaskEntity }> {
-    const a = audit ? auditCte('tr', audit, 18) : null;
+    const a = audit ? auditCte('tr', audit, 19) : null;
     const task = await this.db.entity(
       TaskEntity,
       `WITH tr AS (
          INSERT INTO transfers (id, owner_id, source_drive_id, source_path, source_provider_id,
-           destination_drive_id, destination_path, destination_provider_id, options, user_public_key, trigger_deadline)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now() + make_interval(secs => $11))
+           destination_drive_id, destination_path, destination_provider_id, options, user_public_key, trigger_deadline, tunnel)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now() + make_interval(secs => $11), $18)
          RETURNING id, owner_id, source_provider_id, destination_provider_id)${a ? `, ${a.cte}` : ''}
        INSERT INTO tasks (id, kind, owner_id, state, label, source_provider_id, destination_provider_id,
          source_label, destination_label, lease_owner, lease_until)
@@ -70,6 +72,7 @@ export class TransferRepository {
         t.destinationLabel,
         t.lease?.owner ?? null,
         t.lease?.ms ?? null,
+        t.tunnel ? JSON.stringify(t.tunnel) : null,
         ...(a?.params ?? []),
       ],
     );
@@ -79,6 +82,12 @@ export class TransferRepository {
 
   find(id: string): Promise<TransferEntity | null> {
     return this.db.entity(TransferEntity, `SELECT * FROM transfers WHERE id = $1`, [id]);
+  }
+
+  /** Several at once (e.g. the transfers behind one page of tasks), in no particular order. */
+  findMany(ids: string[]): Promise<TransferEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.entities(TransferEntity, `SELECT * FROM transfers WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   /**

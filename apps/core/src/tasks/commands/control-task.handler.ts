@@ -60,10 +60,11 @@ export class ControlTaskHandler implements ICommandHandler<ControlTaskCommand> {
     const x = await this.transfers.find(t.id);
     const roles = x ? offeredRoles(x) : [];
     const audit = auditEntry(user, 'task.cancel', { taskId: t.id, target: `transfer:${t.id}`, details: { from: t.state } });
+    // a tunnel that is cancelled is simply closed: CLOSED is how every tunnel ends well
     const cancelled = await this.tasks.transition(
       t.id,
       OPERATION_STATES.cancel,
-      'CANCELLED',
+      t.kind === 'tunnel' ? 'CLOSED' : 'CANCELLED',
       { error: null, cleanupOutcome: roles.length ? 'cancelled' : null, cleanupRoles: roles },
       { audit },
     );

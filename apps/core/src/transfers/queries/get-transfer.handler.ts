@@ -13,7 +13,8 @@ export class GetTransferHandler implements IQueryHandler<GetTransferQuery> {
 
   async execute({ user, transferId }: GetTransferQuery): Promise<TransferView> {
     const task = await this.tasks.findOwned(transferId, user.id);
-    const x = task && (await this.transfers.find(transferId));
+    // a tunnel is read at /api/tunnels/{id}
+    const x = task?.kind === 'transfer' ? await this.transfers.find(transferId) : null;
     if (!task || !x) throw new DomainError('NOT_FOUND', `no transfer ${transferId}`);
     return toTransferView(x, task);
   }
