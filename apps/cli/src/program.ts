@@ -9,6 +9,7 @@ import { loginCommand } from './commands/login.command';
 import { lsCommand } from './commands/ls.command';
 import { tasksCommand } from './commands/tasks.command';
 import { transferCommand } from './commands/transfer.command';
+import { tunnelCommand } from './commands/tunnel.command';
 import { NegotiationError } from './negotiation';
 import { hintFor } from './output/error-hints';
 
@@ -22,13 +23,13 @@ export function buildProgram(ctx: CliContext): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .enablePositionalOptions();
-  for (const c of [loginCommand, keygenCommand, drivesCommand, lsCommand, transferCommand, tasksCommand, adminCommand]) {
+  for (const c of [loginCommand, keygenCommand, drivesCommand, lsCommand, transferCommand, tasksCommand, tunnelCommand, adminCommand]) {
     program.addCommand(c(ctx));
   }
   program.addHelpText(
     'after',
     '\nExit codes: 0 ok, 1 error, 2 usage, 3 a transfer ended without SUCCEEDED (FAILED, CANCELLED, EXPIRED, REJECTED).\n' +
-      '\nTry:\n  ferry keygen\n  ferry drives\n  ferry transfer a-data:/samples b-inbox:/ --wait\n  ferry tasks watch',
+      '\nTry:\n  ferry keygen\n  ferry drives\n  ferry transfer a-data:/samples b-inbox:/ --wait\n  ferry tasks watch\n  ferry tunnel access-points',
   );
   // commander exits on its own for usage errors (we want one exit path), and commands added with
   // addCommand do not inherit the output streams

@@ -1,8 +1,10 @@
 import type {
   CreateTransferRequest,
+  CreateTunnelRequest,
   DriveView,
   FileListing,
   Page,
+  ProviderAccessPoints,
   ProviderView,
   TaskKind,
   TaskOperation,
@@ -10,6 +12,7 @@ import type {
   TaskView,
   TransferView,
   TriggerRequest,
+  TunnelView,
 } from '@ferry/contracts';
 import { ApiError } from './api.error';
 
@@ -87,6 +90,37 @@ export class CoreApiClient {
   }
   control(id: string, action: TaskOperation): Promise<TaskView> {
     return this.call('POST', `/api/tasks/${enc(id)}/${action}`, {});
+  }
+  accessPoints(): Promise<ProviderAccessPoints[]> {
+    return this.call('GET', '/api/access-points');
+  }
+  createTunnel(req: CreateTunnelRequest): Promise<TunnelView> {
+    return this.call('POST', '/api/tunnels', req);
+  }
+  triggerTunnel(id: string, req: TriggerRequest): Promise<TunnelView> {
+    return this.call('POST', `/api/tunnels/${enc(id)}/trigger`, req);
+  }
+  tunnel(id: string): Promise<TunnelView> {
+    return this.call('GET', `/api/tunnels/${enc(id)}`);
+  }
+  tunnels(filter: Omit<TaskFilter, 'kind'> = {}): Promise<Page<TunnelView>> {
+    const q = new URLSearchParams();
+    for (const s of filter.state ?? []) q.append('state', s);
+    if (filter.limit) q.set('limit', String(filter.limit));
+    if (filter.cursor) q.set('cursor', filter.cursor);
+    const qs = q.toString();
+    return this.call('GET', `/api/tunnels${qs ? `?${qs}` : ''}`);
+  }
+  /** every page of the tunnel list */
+  async allTunnels(filter: Omit<TaskFilter, 'kind' | 'cursor'> = {}): Promise<TunnelView[]> {
+    const out: TunnelView[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.tunnels({ ...filter, cursor, limit: filter.limit ?? 200 });
+      out.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return out;
   }
 
   /** Raw call for anything not covered above (tests use it to send bad input). */

@@ -3,3 +3,4 @@
 export * from './negotiation.error';
 export * from './offer-verification';
 export * from './trigger-builder';
+export * from './tunnel-secret';

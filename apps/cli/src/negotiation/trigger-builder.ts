@@ -62,12 +62,15 @@ export function buildTriggers(
 /**
  * The whole researcher-side step between "core answered" and "post the trigger": verify every offer
  * against the trusted provider keys, open them, and build the sealed triggers.
- * `trusted` maps provider id -> keys (e.g. from GET /api/providers). Pure: no I/O.
+ * `trusted` maps provider id -> keys (e.g. from GET /api/providers). `user` adds researcher-chosen
+ * values to a role's TriggerPayload.user (a tunnel's secret goes to both). Pure: no I/O.
+ * Works for transfers and tunnels alike (a TunnelView has the same id, state and offers).
  */
 export function negotiateTriggers(
   transfer: Pick<TransferView, 'id' | 'state' | 'offers'>,
   key: ResearcherKeyPair,
   trusted: Record<string, TrustedProviderKeys>,
+  user?: Partial<Record<TransferRole, Record<string, unknown>>>,
 ): { request: TriggerRequest; opened: OpenedOffer[] } {
   if (transfer.state !== 'AWAITING_TRIGGER') {
     throw new NegotiationError('WRONG_STATE', `transfer ${transfer.id} is ${transfer.state}, not AWAITING_TRIGGER`);
@@ -77,5 +80,5 @@ export function negotiateTriggers(
     verifyOffer(transfer.id, offer, key.publicKey, trusted[offer.providerId]);
     return { offer, params: openOffer(transfer.id, offer, key) };
   });
-  return { request: buildTriggers(transfer.id, opened), opened };
+  return { request: buildTriggers(transfer.id, opened, user), opened };
 }
