@@ -161,7 +161,8 @@ export function target(what: string, op: '>=' | '<=', value: number, actual: num
 
 /** A ratio target of ferry's median against the best setting of a reference tool. */
 export function ratioTarget(results: ContenderResult[], refPrefix: string, op: '>=' | '<=', value: number, higherIsBetter: boolean, what?: string): Target {
-  const ferry = results.find((r) => r.ferry)!;
+  const ferry = results.find((r) => r.ferry);
+  if (!ferry || !results.some((r) => r.name.startsWith(refPrefix))) return target(what ?? `ratio vs ${refPrefix}`, op, value, NaN); // a tuning run left a tool out
   const ref = best(results, (n) => n.startsWith(refPrefix), higherIsBetter);
   return target(what ?? `ratio vs ${refPrefix} (best setting)`, op, value, ferry.value.median / ref.value.median, {
     reference: ref.name,

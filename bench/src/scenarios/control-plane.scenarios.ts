@@ -8,6 +8,16 @@ import { HttpClient } from '../http-client.util';
 import { percentile, summarize, target, type ContenderResult } from '../measure';
 import type { Scenario } from '../scenario';
 
+/** a small file to negotiate transfers of (the control-plane scenarios move no data) */
+function controlSource(aData: string): string {
+  const f = path.join(aData, 'control', 'one.txt');
+  if (!fs.existsSync(f)) {
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.writeFileSync(f, 'ferry bench\n');
+  }
+  return 'a-data:/control/one.txt';
+}
+
 function single(name: string, values: number[], wall: number[], cpu: number[]): ContenderResult {
   return { name, ferry: true, values, value: summarize(values), wallSeconds: summarize(wall), cpuSeconds: summarize(cpu) };
 }
@@ -24,12 +34,12 @@ export const negotiationScenario: Scenario = {
     const n = ctx.quick ? 20 : 200;
     const ms: number[] = [];
     const ferry = env.cpu.ferry;
-    for (let i = 0; i < 5; i++) await env.alice.create('a-data:/tree', 'b-inbox:/'); // warm-up
+    for (let i = 0; i < 5; i++) await env.alice.create(controlSource(env.aData), 'b-inbox:/'); // warm-up
     const cpu0 = ferry.seconds();
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) {
       const s = process.hrtime.bigint();
-      const t = await env.alice.create('a-data:/tree', 'b-inbox:/', { mechanism: 'sftp' });
+      const t = await env.alice.create(controlSource(env.aData), 'b-inbox:/', { mechanism: 'sftp' });
       ms.push(Number(process.hrtime.bigint() - s) / 1e6);
       if (t.offers.length !== 2) throw new Error(`negotiation returned ${t.offers.length} offers`);
     }
@@ -84,7 +94,7 @@ export const progressIngestScenario: Scenario = {
     const total = ctx.quick ? 2000 : 30_000;
     const concurrency = 32;
     const ids: string[] = [];
-    for (let i = 0; i < transfers; i++) ids.push((await env.alice.create('a-data:/tree', 'b-inbox:/', { mechanism: 'sftp' })).id);
+    for (let i = 0; i < transfers; i++) ids.push((await env.alice.create(controlSource(env.aData), 'b-inbox:/', { mechanism: 'sftp' })).id);
     const keyFile = findKeyFile(env.stack.dirs.aState, 'sign');
     const key = nodeSigner(JSON.parse(fs.readFileSync(keyFile, 'utf8')).secretKey);
     const http = new HttpClient(env.stack.coreUrl, concurrency);
@@ -127,13 +137,14 @@ export const progressIngestScenario: Scenario = {
       for (let r = 0; r < ctx.rounds; r++) {
         const reqs = batch(perRound);
         const cpu0 = ferry.seconds();
+        const parts0 = Object.fromEntries(Object.entries(ferry.parts).map(([k, g]) => [k, g.seconds()]));
         const t0 = process.hrtime.bigint();
         await send(reqs);
         const wall = Number(process.hrtime.bigint() - t0) / 1e9;
         cpus.push(ferry.seconds() - cpu0);
         walls.push(wall);
         rounds.push(perRound / wall);
-        ctx.log(`    round ${r + 1}: ${perRound} reports in ${wall.toFixed(2)} s = ${(perRound / wall).toFixed(0)}/s`);
+        ctx.log(`    round ${r + 1}: ${perRound} reports in ${wall.toFixed(2)} s = ${(perRound / wall).toFixed(0)}/s; CPU ${Object.entries(ferry.parts).map(([k, g]) => `${k} ${(g.seconds() - parts0[k]).toFixed(2)} s`).join(', ')}`);
       }
     } finally {
       http.close();
@@ -169,7 +180,7 @@ export const taskListScenario: Scenario = {
     const env = await ctx.env();
     const count = ctx.quick ? 10_000 : 100_000;
     const requests = ctx.quick ? 200 : 1000;
-    const template = (await env.alice.create('a-data:/tree', 'b-inbox:/', { mechanism: 'sftp' })).id;
+    const template = (await env.alice.create(controlSource(env.aData), 'b-inbox:/', { mechanism: 'sftp' })).id;
     const db = new Client({ connectionString: env.coreDatabaseUrl });
     await db.connect();
     try {

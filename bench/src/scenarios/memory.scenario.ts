@@ -31,7 +31,7 @@ export const memoryScenario: Scenario = {
   id: 'gateway-rss',
   title: 'gateway peak RSS while moving 1 GiB; while following 1,000 Globus tasks',
   async run(ctx) {
-    const rss = ctx.shared.gatewayRss as { bytes: number; a: number[]; b: number[] } | undefined;
+    const rss = ctx.shared.gatewayRss as { bytes: number; a: number[]; b: number[]; idleA: number[]; idleB: number[] } | undefined;
     if (!rss) throw new Error('run the sftp-file scenario first (it records the gateways\' RSS)');
     const n = ctx.quick ? 100 : 1000;
     const g = await globusPollerRss(n, ctx.quick ? 3 : 20, ctx.log);
@@ -51,7 +51,7 @@ export const memoryScenario: Scenario = {
       ratios: [],
       targets,
       notes: [
-        'Gateways: VmHWM of the gateway process (Nest, embedded PGlite, the plugins), reset just before each ferry run.',
+        `Gateways: VmHWM of the gateway process (Nest, embedded PGlite, the plugins), reset just before each ferry run; RSS just before the runs (median): A ${(summarize(rss.idleA).median / MB).toFixed(0)} MB, B ${(summarize(rss.idleB).median / MB).toFixed(0)} MB.`,
         `Globus: the plugin in a bare node process (bench/globus-poller.js), RSS ${(g.before / MB).toFixed(0)} MB before submitting; a gateway adds its own baseline (see the idle gateway above).`,
       ],
       details: { globusTransfers: n },

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { warm, writeRandomFile } from '../bench-data.util';
 import type { BenchEnv } from '../bench-env';
 import { ratioTarget, ratiosOf, runRounds, type Contender } from '../measure';
-import { peakRssBytes, resetPeakRss } from '../proc-cpu.util';
+import { currentRssBytes, peakRssBytes, resetPeakRss } from '../proc-cpu.util';
 import { CIPHERS, ferryCpu, referenceCpu, scp, sftpPut, type CipherName } from '../reference-tools';
 import type { Scenario } from '../scenario';
 
@@ -24,7 +24,7 @@ export const sftpFileScenario: Scenario = {
     const name = 'big.bin';
     const src = path.join(env.aData, name);
     if (!fs.existsSync(src) || fs.statSync(src).size !== size) writeRandomFile(src, size);
-    const rss = { a: [] as number[], b: [] as number[] };
+    const rss = { a: [] as number[], b: [] as number[], idleA: [] as number[], idleB: [] as number[] };
     let dst = '';
     const check = () => {
       const got = fs.statSync(path.join(dst, name)).size;
@@ -42,6 +42,8 @@ export const sftpFileScenario: Scenario = {
         await fresh('sftp-file-ferry');
         resetPeakRss(env.stack.gatewayA.pid!);
         resetPeakRss(env.stack.gatewayB.pid!);
+        rss.idleA.push(currentRssBytes(env.stack.gatewayA.pid!));
+        rss.idleB.push(currentRssBytes(env.stack.gatewayB.pid!));
       },
       run: async () => (await env.transfer(name, dst, { mechanism: 'sftp' })).seconds,
       cleanup: async () => {
