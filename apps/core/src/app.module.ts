@@ -24,6 +24,7 @@ import { CheckReadinessHandler } from './health/queries/check-readiness.handler'
 import { ProviderRegistry } from './gateway/provider-registry.service';
 import { CleanupGatewaysHandler } from './lifecycle/commands/cleanup-gateways.handler';
 import { FinalizeTransferHandler } from './lifecycle/commands/finalize-transfer.handler';
+import { CheckStaleTaskHandler } from './lifecycle/commands/check-stale-task.handler';
 import { TaskLifecycleSaga } from './lifecycle/sagas/task-lifecycle.saga';
 import { CoreMetrics } from './metrics/core-metrics.service';
 import { MetricsTokenGuard } from './metrics/metrics-token.guard';
@@ -64,6 +65,7 @@ const COMMAND_HANDLERS = [
   ControlTaskHandler,
   RecordProgressHandler,
   FinalizeTransferHandler,
+  CheckStaleTaskHandler,
   CleanupGatewaysHandler,
 ];
 const QUERY_HANDLERS = [

@@ -21,6 +21,8 @@ describe('loadCoreConfig', () => {
       logFormat: 'text',
       metricsToken: null,
       rateLimitPerMinute: 1200,
+      staleTaskSeconds: 120,
+      sourceUnreachableSeconds: 900,
     });
   });
 

@@ -49,6 +49,10 @@ export const coreEnvSchema = z.object({
   FERRY_METRICS_TOKEN: optionalText.refine((t) => !t || t.length >= 16, { message: 'FERRY_METRICS_TOKEN must be at least 16 characters' }),
   /** requests per minute per API token (token bucket per process, bursts up to the same number); 0 turns it off */
   FERRY_RATE_LIMIT_PER_MINUTE: int('FERRY_RATE_LIMIT_PER_MINUTE', 0, 1_000_000).default(1200),
+  /** a STARTING/RUNNING/PAUSED task without a report for this long is checked with its source gateway */
+  FERRY_STALE_TASK_SECONDS: int('FERRY_STALE_TASK_SECONDS', 1, 7 * 24 * 3600).default(120),
+  /** a stale task whose source gateway has not answered for this long fails ('source gateway unreachable') */
+  FERRY_SOURCE_UNREACHABLE_SECONDS: int('FERRY_SOURCE_UNREACHABLE_SECONDS', 1, 30 * 24 * 3600).default(900),
 });
 
 export interface CoreConfig {
@@ -73,6 +77,8 @@ export interface CoreConfig {
   metricsToken: string | null;
   /** 0: no rate limit */
   rateLimitPerMinute: number;
+  staleTaskSeconds: number;
+  sourceUnreachableSeconds: number;
 }
 
 /** Fields that must never be logged as they are (twenty's isSensitive idea). */
@@ -109,6 +115,8 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
     logFormat: e.FERRY_LOG_FORMAT,
     metricsToken: e.FERRY_METRICS_TOKEN ?? null,
     rateLimitPerMinute: e.FERRY_RATE_LIMIT_PER_MINUTE,
+    staleTaskSeconds: e.FERRY_STALE_TASK_SECONDS,
+    sourceUnreachableSeconds: e.FERRY_SOURCE_UNREACHABLE_SECONDS,
   };
 }
 

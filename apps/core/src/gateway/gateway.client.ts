@@ -8,6 +8,7 @@ import {
   FinalizeResponse,
   GATEWAY_ACCESS_POINTS_PATH,
   GATEWAY_API_PREFIX,
+  GatewayTransferStatus,
   GatewayTriggerRequest,
   GatewayTriggerResponse,
   isErrorBody,
@@ -21,7 +22,7 @@ import { CORE_KEYS, CoreKeys } from '../config/core-keys';
 import { CoreMetrics } from '../metrics/core-metrics.service';
 
 /** The kinds of gateway call, as the metrics label them. */
-export type GatewayCallKind = 'prepare' | 'trigger' | 'control' | 'finalize' | 'browse' | 'descriptor' | 'access-points';
+export type GatewayCallKind = 'prepare' | 'trigger' | 'control' | 'finalize' | 'browse' | 'descriptor' | 'status' | 'access-points';
 
 /** Where a gateway lives; enough to call it. */
 export interface GatewayAddress {
@@ -79,6 +80,11 @@ export class GatewayClient {
   finalize(gw: GatewayAddress, transferId: string, req: FinalizeRequest): Promise<FinalizeResponse> {
     const path = `${GATEWAY_API_PREFIX}/transfers/${encodeURIComponent(transferId)}/finalize`;
     return this.call('finalize', gw, 'POST', path, req, { timeoutMs: this.instance.timeouts.finalize });
+  }
+
+  /** The gateway's own view of one side of a transfer (the stale-task check asks the source). */
+  status(gw: GatewayAddress, transferId: string, role: 'source' | 'destination'): Promise<GatewayTransferStatus> {
+    return this.call('status', gw, 'GET', `${GATEWAY_API_PREFIX}/transfers/${encodeURIComponent(transferId)}/status?role=${role}`, undefined);
   }
 
   browse(gw: GatewayAddress, req: BrowseRequest): Promise<unknown> {

@@ -50,6 +50,13 @@ export class CoreMetrics {
     registers: [this.registry],
   });
 
+  readonly staleTaskChecks = new Counter({
+    name: 'ferry_stale_task_checks_total',
+    help: 'Status checks of tasks whose source gateway stopped reporting, by result (refreshed, unreachable, failed)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   readonly rateLimited = new Counter({
     name: 'ferry_rate_limited_total',
     help: 'Requests refused with 429 RATE_LIMITED',

@@ -6,6 +6,7 @@ import { TaskEventsPublisher } from '../events/task-events.publisher';
 import { CleanupGatewaysCommand } from '../lifecycle/commands/cleanup-gateways.command';
 import { FinalizeTransferCommand } from '../lifecycle/commands/finalize-transfer.command';
 import { NonceRepository, TaskRepository } from '../persistence/repositories';
+import { CheckStaleTaskCommand } from '../lifecycle/commands/check-stale-task.command';
 import { ResumeNegotiationCommand } from '../transfers/commands/resume-negotiation.command';
 
 const BATCH = 50;
@@ -13,7 +14,8 @@ const BATCH = 50;
 /**
  * Every FERRY_SWEEP_INTERVAL_MS: expire untriggered transfers past their deadline, resume
  * negotiations whose core process died, retry finalizations nobody is working on, retry telling
- * gateways how tasks ended, forget old nonces.
+ * gateways how tasks ended, ask source gateways about tasks that stopped reporting (stale-task
+ * check), forget old nonces.
  * Every step claims its rows with a conditional UPDATE (FOR UPDATE SKIP LOCKED + lease), so several
  * core replicas can sweep the same database without doing anything twice.
  */
@@ -61,10 +63,12 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
     const finalizing = await this.tasks.claimStuckFinalizing(me, this.instance.leaseMs, BATCH);
     const cleanups = await this.tasks.claimPendingCleanup(me, this.instance.leaseMs, BATCH);
     const negotiations = await this.tasks.claimStaleNegotiating(me, this.instance.leaseMs, BATCH);
+    const stale = await this.tasks.claimStale(me, this.instance.leaseMs, this.config.staleTaskSeconds, BATCH);
     await Promise.all([
       ...negotiations.map((t) => this.commands.execute(new ResumeNegotiationCommand(t))),
       ...finalizing.map((t) => this.commands.execute(new FinalizeTransferCommand(t.id, t))),
       ...cleanups.map((t) => this.commands.execute(new CleanupGatewaysCommand(t.id, t))),
+      ...stale.map((t) => this.commands.execute(new CheckStaleTaskCommand(t))),
     ]);
     await this.nonces.deleteExpired();
   }

@@ -15,6 +15,11 @@ import type { TaskOperation, TaskState } from '@ferry/contracts';
 export const ACTIVE_STATES: readonly TaskState[] = ['AWAITING_TRIGGER', 'STARTING', 'RUNNING', 'PAUSED'];
 /** Not ended; gateways' reports are recorded in these. */
 export const LIVE_STATES: readonly TaskState[] = ['NEGOTIATING', ...ACTIVE_STATES, 'FINALIZING'];
+/**
+ * States in which the source gateway should be reporting: a task quiet in one of these for
+ * FERRY_STALE_TASK_SECONDS is checked with the source gateway (CheckStaleTaskCommand).
+ */
+export const STALE_CHECK_STATES: readonly TaskState[] = ['STARTING', 'RUNNING', 'PAUSED'];
 /** States in which a gateway failure still fails the task. */
 export const FAILABLE_STATES: readonly TaskState[] = [...ACTIVE_STATES, 'FINALIZING'];
 

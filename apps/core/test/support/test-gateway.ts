@@ -47,6 +47,11 @@ export class TestGateway {
   finalizeAnswer: FinalizeResponse = { ok: true };
   /** answer 503 to this many of the next finalize calls */
   failFinalize = 0;
+  /**
+   * Answers to GET .../transfers/{id}/status by transfer id. Without one: a transfer prepared here
+   * as source is 'running' with seq 0 (nothing newer than any report), anything else 404 NOT_FOUND.
+   */
+  readonly statusAnswers = new Map<string, { status: number; body: unknown }>();
   private readonly tokens = new Map<string, string>();
   private readonly nonces = new MemoryNonceStore();
   private server: http.Server | null = null;
@@ -114,6 +119,8 @@ export class TestGateway {
     }
     const body = raw.length ? JSON.parse(raw.toString('utf8')) : {};
     this.calls.push({ provider: this.id, method: req.method!, path: url, body });
+    const st = /^\/ferry\/v1\/transfers\/([^/?]+)\/status(?:\?.*)?$/.exec(url);
+    if (req.method === 'GET' && st) return this.onStatus(decodeURIComponent(st[1]), send);
     const m = /^\/ferry\/v1\/transfers\/([^/]+)\/(trigger|control|finalize)$/.exec(url);
     if (url === `${GATEWAY_API_PREFIX}/transfers/prepare`) return send(200, this.onPrepare(body as PrepareRequest));
     if (url === `${GATEWAY_API_PREFIX}/browse`) {
@@ -129,6 +136,14 @@ export class TestGateway {
     }
     if (m && m[2] === 'control') return send(200, { ok: true });
     send(404, { error: { code: 'NOT_FOUND', message: `no route ${url}` } });
+  }
+
+  private onStatus(id: string, send: (s: number, j: unknown) => void) {
+    const answer = this.statusAnswers.get(id);
+    if (answer) return send(answer.status, answer.body);
+    if (!this.tokens.has(`${id}/source`)) return send(404, { error: { code: 'NOT_FOUND', message: `no transfer ${id} at this gateway` } });
+    const progress = { bytesDone: 0, bytesTotal: null, filesDone: 0, filesTotal: null, rate: null, eta: null, message: null };
+    send(200, { transferId: id, role: 'source', phase: 'running', seq: 0, progress });
   }
 
   private onPrepare(req: PrepareRequest) {

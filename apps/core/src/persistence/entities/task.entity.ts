@@ -52,6 +52,10 @@ export class TaskEntity {
   @Column('text', { name: 'cleanup_outcome', nullable: true }) cleanupOutcome: CleanupOutcome | null;
   @Column('text', { name: 'cleanup_roles', array: true, default: '{}' }) cleanupRoles: GatewayRole[];
   @Column('integer', { name: 'cleanup_attempts', default: 0 }) cleanupAttempts: number;
+  /** the stale-task check: when the source gateway last answered it, and since when it has not been answering */
+  @Column('timestamp with time zone', { name: 'source_checked_at', precision: 3, nullable: true }) sourceCheckedAt: Date | null;
+  @Column('timestamp with time zone', { name: 'source_unreachable_since', precision: 3, nullable: true })
+  sourceUnreachableSince: Date | null;
 
   @Column('timestamp with time zone', { name: 'created_at', precision: 3 }) createdAt: Date;
   @Column('timestamp with time zone', { name: 'updated_at', precision: 3 }) updatedAt: Date;

@@ -3,6 +3,7 @@ import { END_STATES, TaskKind, TaskState } from '@ferry/contracts';
 import { AuditEntry, withAudit } from '../audit-sql.util';
 import { Database } from '../database.service';
 import { GatewayRole, TaskEntity } from '../entities';
+import { STALE_CHECK_STATES } from '../../tasks/task-state';
 
 /** Columns a transition may set besides the state. */
 export type TaskPatch = Partial<
@@ -241,6 +242,56 @@ export class TaskRepository {
         RETURNING *`,
       [owner, leaseMs, limit],
     );
+  }
+
+  /**
+   * Tasks in STARTING/RUNNING/PAUSED with no report (nor status answer) for `staleSeconds`, leased to
+   * `owner` for the stale-task check. updated_at moves with every applied report and transition.
+   */
+  claimStale(owner: string, leaseMs: number, staleSeconds: number, limit: number): Promise<TaskEntity[]> {
+    const cond = `kind = 'transfer' AND state = ANY($4) AND updated_at < now() - make_interval(secs => $3::double precision)
+      AND (source_checked_at IS NULL OR source_checked_at < now() - make_interval(secs => $3::double precision))
+      AND (lease_until IS NULL OR lease_until < now())`;
+    return this.db.entities(
+      TaskEntity,
+      `UPDATE tasks SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::double precision / 1000)
+        WHERE id IN (SELECT id FROM tasks WHERE ${cond} ORDER BY COALESCE(source_checked_at, updated_at) LIMIT $5 FOR UPDATE SKIP LOCKED)
+          AND ${cond}
+        RETURNING *`,
+      [owner, leaseMs, staleSeconds, STALE_CHECK_STATES, limit],
+    );
+  }
+
+  /** The source gateway answered the stale-task check: note when, and give the lease back. */
+  async markSourceAnswered(id: string, owner: string): Promise<void> {
+    await this.db.rows(
+      `UPDATE tasks SET source_checked_at = now(), source_unreachable_since = NULL, lease_owner = NULL, lease_until = NULL
+        WHERE id = $1 AND lease_owner = $2`,
+      [id, owner],
+    );
+  }
+
+  /**
+   * The source gateway did not answer: note since when (the first miss of a run), keeping the lease
+   * when it has been `giveUpSeconds` (the caller then fails the task), releasing it otherwise.
+   * Null when this owner lost the lease meanwhile.
+   */
+  async markSourceUnreachable(
+    id: string,
+    owner: string,
+    giveUpSeconds: number,
+  ): Promise<{ giveUp: boolean; unreachableForSeconds: number } | null> {
+    // one statement (SET reads the old values, RETURNING the new ones): lease kept only when giving up
+    const rows = await this.db.rows(
+      `UPDATE tasks SET source_checked_at = now(), source_unreachable_since = COALESCE(source_unreachable_since, now()),
+              lease_owner = CASE WHEN now() - COALESCE(source_unreachable_since, now()) >= make_interval(secs => $3::double precision) THEN lease_owner END,
+              lease_until = CASE WHEN now() - COALESCE(source_unreachable_since, now()) >= make_interval(secs => $3::double precision) THEN lease_until END
+        WHERE id = $1 AND lease_owner = $2
+        RETURNING lease_owner IS NOT NULL AS give_up, EXTRACT(EPOCH FROM now() - source_unreachable_since)::double precision AS secs`,
+      [id, owner, giveUpSeconds],
+    );
+    if (!rows[0]) return null;
+    return { giveUp: rows[0].give_up === true, unreachableForSeconds: Number(rows[0].secs) };
   }
 
   /** Stops telling gateways (given up on). */
