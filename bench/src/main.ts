@@ -64,7 +64,7 @@ export async function main(args: BenchArgs): Promise<ScenarioResult[]> {
   let starting: Promise<BenchEnv> | null = null;
   const ctx: BenchContext = {
     quick: args.quick,
-    rounds: args.rounds ?? (args.quick ? 2 : 5),
+    rounds: args.rounds ?? (args.quick ? 1 : 5),
     env: () => (starting ??= startBenchEnv(log).then((e) => (env = e))),
     log,
     shared: {},

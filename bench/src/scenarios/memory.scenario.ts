@@ -33,8 +33,8 @@ export const memoryScenario: Scenario = {
   async run(ctx) {
     const rss = ctx.shared.gatewayRss as { bytes: number; a: number[]; b: number[]; idleA: number[]; idleB: number[] } | undefined;
     if (!rss) throw new Error('run the sftp-file scenario first (it records the gateways\' RSS)');
-    const n = ctx.quick ? 100 : 1000;
-    const g = await globusPollerRss(n, ctx.quick ? 3 : 20, ctx.log);
+    const n = ctx.quick ? 50 : 1000;
+    const g = await globusPollerRss(n, ctx.quick ? 2 : 20, ctx.log);
     const c = (name: string, values: number[]): ContenderResult => ({ name, ferry: true, values, value: summarize(values), wallSeconds: summarize([]), cpuSeconds: summarize([]) });
     const contenders = [
       c(`source gateway (A), ${Math.round(rss.bytes / 1024 / 1024)} MiB via sftp`, rss.a.map((x) => x / MB)),

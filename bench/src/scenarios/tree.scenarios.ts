@@ -8,10 +8,10 @@ import type { BenchContext, Scenario } from '../scenario';
 
 const TREE = 'tree';
 
-/** The small-file tree (10,000 × 4 KiB in 100 folders; quick: 1,000 in 10), made once per run. */
+/** The small-file tree (10,000 × 4 KiB in 100 folders; quick: 500 in 5), made once per run. */
 function ensureTree(ctx: BenchContext, env: BenchEnv): { src: string; files: number; bytes: number } {
-  const files = ctx.quick ? 1000 : 10_000;
-  const folders = ctx.quick ? 10 : 100;
+  const files = ctx.quick ? 500 : 10_000;
+  const folders = ctx.quick ? 5 : 100;
   const src = path.join(env.aData, TREE);
   if (!fs.existsSync(src)) writeRandomTree(src, files, folders, 4096);
   const c = countTree(src);

@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type * as NodeModule from 'node:module';
 import type { PGlite as PGliteClass, PGliteOptions } from '@electric-sql/pglite';
+import { prepareDataDir } from './pglite-template.util';
 
 // PGlite loads its wasm runtime with dynamic import() of Node built-ins. Jest runs modules in a vm
 // that refuses dynamic import without --experimental-vm-modules (and patches `module.createRequire`),
@@ -12,6 +15,22 @@ const builtinModule =
   (require('node:module') as typeof NodeModule);
 const nodeRequire = builtinModule.createRequire(__filename);
 const { PGlite, types } = nodeRequire('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
+/** the installed PGlite's version (its package.json is not exported: found next to its entry file) */
+const PGLITE_VERSION = ((): string => {
+  for (let dir = path.dirname(nodeRequire.resolve('@electric-sql/pglite')); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (!fs.existsSync(file)) continue;
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === '@electric-sql/pglite' && pkg.version) return pkg.version;
+  }
+  return 'unknown';
+})();
+
+/**
+ * The gateway's own state is a few rows per transfer: PGlite's default 128 MB of shared buffers
+ * made up most of an idle gateway's ~300 MB RSS; 16 MB gives ~170 MB (docs/performance.md).
+ */
+const GATEWAY_POSTGRESQL_CONF = ['shared_buffers=16MB', 'wal_buffers=1MB', 'work_mem=2MB'];
 
 /**
  * A TypeORM `driver` (the shape of the `pg` module: `{ Pool }`) backed by one embedded PGlite
@@ -29,10 +48,14 @@ const { PGlite, types } = nodeRequire('@electric-sql/pglite') as typeof import('
 export function createPgliteDriver(options: PGliteOptions): { Pool: new () => EventEmitter } {
   let instance: Promise<PGliteClass> | null = null;
   const getInstance = () => {
-    instance ??= PGlite.create({
-      ...options,
-      serializers: { [types.BOOL]: serializeBool, ...(options.serializers ?? {}) },
-    });
+    instance ??= (async () => {
+      if (options.dataDir) await prepareDataDir(options.dataDir, (o) => PGlite.create(o), PGLITE_VERSION);
+      return PGlite.create({
+        postgresqlconf: GATEWAY_POSTGRESQL_CONF,
+        ...options,
+        serializers: { [types.BOOL]: serializeBool, ...(options.serializers ?? {}) },
+      });
+    })();
     return instance;
   };
 
