@@ -1,9 +1,28 @@
 import { generateBoxKeyPair } from '@ferry/crypto';
-import type { CreateTransferRequest, SealedParams, TaskState, TaskView, TransferOptions, TransferView, TriggerRequest } from '@ferry/contracts';
+import type {
+  CreateTransferRequest,
+  CreateTunnelRequest,
+  SealedParams,
+  TaskState,
+  TaskView,
+  TransferOptions,
+  TransferView,
+  TriggerRequest,
+  TunnelView,
+} from '@ferry/contracts';
 import { isEndState } from '@ferry/contracts';
 import { ApiError } from '../../apps/cli/src/api/api.error';
 import { CoreApiClient } from '../../apps/cli/src/api/core-api.client';
-import { negotiateTriggers, OpenedOffer, ResearcherKeyPair, TrustedProviderKeys } from '../../apps/cli/src/negotiation';
+import { negotiateTriggers, newTunnelSecret, OpenedOffer, ResearcherKeyPair, TrustedProviderKeys, tunnelTriggerUser } from '../../apps/cli/src/negotiation';
+
+/** What a tunnel needs besides the key (initiator, listener, target, lifetime, label). */
+export type TunnelOrder = Omit<CreateTunnelRequest, 'userPublicKey'>;
+
+export interface OpenedTunnel {
+  tunnel: TunnelView;
+  /** the secret each side's trigger carried (the same unless a test chose otherwise) */
+  secrets: { source: string; destination: string };
+}
 
 export interface PreparedTransfer {
   transfer: TransferView;
@@ -56,6 +75,25 @@ export class ResearcherClient {
     const p = await this.prepare(src, dst, options);
     p.transfer = await this.api.trigger(p.transfer.id, p.request);
     return p;
+  }
+
+  /** create + negotiate + trigger a tunnel, as `ferry tunnel create` does; `secrets` lets a test give the two sides different ones. */
+  async openTunnel(order: TunnelOrder, secrets?: { source: string; destination: string }): Promise<OpenedTunnel> {
+    const created = await this.api.createTunnel({ ...order, userPublicKey: this.key.publicKey });
+    const s = secrets ?? { source: newTunnelSecret(), destination: '' };
+    if (!secrets) s.destination = s.source;
+    const user = { source: tunnelTriggerUser(s.source).source, destination: tunnelTriggerUser(s.destination).destination };
+    const { request } = negotiateTriggers(created, this.key, await this.trustedKeys(), user);
+    return { tunnel: await this.api.triggerTunnel(created.id, request), secrets: s };
+  }
+
+  /** Polls the tunnel until the initiator reports its listen address; returns host and port. */
+  async listenAddress(id: string, timeoutMs = 60_000): Promise<{ host: string; port: number; text: string }> {
+    const t = await this.waitTask(id, (x) => !!x.tunnel?.listenAddress || isEndState(x.state), timeoutMs);
+    const text = t.tunnel?.listenAddress;
+    if (!text) throw new Error(`tunnel ${id} ended ${t.state} without listening: ${JSON.stringify(t.error)}`);
+    const i = text.lastIndexOf(':');
+    return { host: text.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(text.slice(i + 1)), text };
   }
 
   /** Polls the task until `until` says so (default: an end state); fails after timeoutMs. */

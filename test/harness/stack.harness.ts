@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateSigningKeyPair, randomToken } from '@ferry/crypto';
@@ -17,6 +18,8 @@ export interface StackOptions {
   database: DatabaseKind;
   /** extra env for the core, e.g. { FERRY_TRIGGER_DEADLINE_SECONDS: '3' } */
   coreEnv?: NodeJS.ProcessEnv;
+  /** PostgreSQL server to create the databases on (default FERRY_TEST_PG_URL), e.g. one the test restarts */
+  postgresServerUrl?: string;
   /** change the generated seed / gateway configs before anything starts */
   customize?: (world: { seed: SeedFile; gateways: { a: GatewayConfigFile; b: GatewayConfigFile } }) => void;
 }
@@ -35,6 +38,8 @@ export interface Stack {
   tokens: Record<string, string>;
   /** the core's database URL when on PostgreSQL */
   coreDatabaseUrl: string | null;
+  /** stream tunnels: A's access point port range and B's data port (the world's defaults; `customize` may change the configs) */
+  tunnel: { portRange: string; dataPort: number };
   researcher(user: string): ResearcherClient;
   stop(): Promise<void>;
 }
@@ -59,7 +64,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (!fs.existsSync(f)) throw new Error(`${path.relative(REPO_ROOT, f)} is missing: build first (npx tsc -b)`);
   }
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `ferry-e2e-${opts.name}-`));
-  const [corePort, gatewayA, gatewayB, sftpA, sftpB] = await distinctFreePorts(5);
+  const [corePort, gatewayA, gatewayB, sftpA, sftpB, tunnelData] = await distinctFreePorts(6);
+  const tunnel = { portRange: await freePortRange(TUNNEL_RANGE_SIZE, [corePort, gatewayA, gatewayB, sftpA, sftpB, tunnelData]), dataPort: tunnelData };
   const coreUrl = `http://127.0.0.1:${corePort}`;
   const coreKeyFile = path.join(root, 'core', 'core-sign.key.json');
   const coreKey = generateSigningKeyPair();
@@ -68,7 +74,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   let coreDatabaseUrl: string | null = null;
   let gatewayDatabaseUrls: { a: string | null; b: string | null } = { a: null, b: null };
   if (opts.database === 'postgres') {
-    const server = process.env.FERRY_TEST_PG_URL;
+    const server = opts.postgresServerUrl ?? process.env.FERRY_TEST_PG_URL;
     if (!server) throw new Error('FERRY_TEST_PG_URL is not set (jest globalSetup starts PostgreSQL)');
     const prefix = `e2e_${opts.name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${Date.now().toString(36)}`;
     coreDatabaseUrl = await createDatabase(server, `${prefix}_core`);
@@ -83,6 +89,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     ports: { gatewayA, gatewayB, sftpA, sftpB },
     tokens,
     gatewayDatabaseUrls,
+    tunnel,
   });
   // carol may read a-data and write b-inbox, but has no account mapped at either provider
   for (const d of world.seed.drives) d.acl.push({ user: 'carol', permissions: ['READ', 'WRITE'] });
@@ -144,6 +151,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     coreKey,
     tokens,
     coreDatabaseUrl,
+    tunnel,
     researcher: (user) => new ResearcherClient(coreUrl, tokens[user as keyof typeof tokens]),
     async stop() {
       await Promise.all([gA.stop(), gB.stop(), core.stop()]);
@@ -159,6 +167,28 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     throw e;
   }
   return stack;
+}
+
+/** Ports in A's tunnel range: a few tunnels at once. */
+const TUNNEL_RANGE_SIZE = 4;
+
+/** "low-high": `n` consecutive ports that are free on 127.0.0.1 right now (and not in `avoid`). */
+export async function freePortRange(n: number, avoid: number[] = []): Promise<string> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const low = 20_000 + Math.floor(Math.random() * 40_000);
+    const ports = Array.from({ length: n }, (_, i) => low + i);
+    if (ports.some((p) => avoid.includes(p))) continue;
+    if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return n === 1 ? `${low}` : `${low}-${low + n - 1}`;
+  }
+  throw new Error(`no ${n} consecutive free ports found`);
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
 }
 
 async function distinctFreePorts(n: number): Promise<number[]> {

@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import type { GatewayConfigFile, SeedFile } from './config-files.types';
 
 export const DEMO_AGREEMENT = 'DEMO-AGREEMENT';
+/** The stream-tunnel access points of the world: applications connect at A, B reaches the target. */
+export const TUNNEL_ACCESS_POINTS = { initiator: 'a-lan', listener: 'b-lan' } as const;
 
 export interface TwoSiteWorldOptions {
   /** folder that will hold site-a/ and site-b/ (drives and gateway state) */
@@ -15,6 +17,12 @@ export interface TwoSiteWorldOptions {
   /** PostgreSQL for the gateways' own state instead of embedded PGlite */
   gatewayDatabaseUrls?: { a?: string | null; b?: string | null };
   progressIntervalMs?: number;
+  /**
+   * Stream tunnels: A's access point a-lan takes listen ports from `portRange` on 127.0.0.1; B's
+   * b-lan allows any target on 127.0.0.1 and its TLS data port is `dataPort` (fixed, so a restarted
+   * gateway comes back where peers expect it). Without it the gateways have no tunnel plugin.
+   */
+  tunnel?: { portRange: string; dataPort: number };
 }
 
 export interface TwoSiteWorld {
@@ -30,7 +38,9 @@ export interface TwoSiteWorld {
  * provider B holds b-inbox (alice READ+WRITE). A's policy lets data go to B under DEMO-AGREEMENT;
  * B has no outgoing agreement with A, so B -> A is rejected (to show a rejection).
  * Both gateways run the sftp plugin with its embedded SSH server on a fixed port, so a restarted
- * gateway comes back where the peer expects it.
+ * gateway comes back where the peer expects it. With `tunnel`, both also run the stream-tunnel
+ * plugin: tunnels start at A's access point a-lan and end at B's b-lan (any target on 127.0.0.1);
+ * the same agreement covers them (A -> B only).
  */
 export function twoSiteWorld(o: TwoSiteWorldOptions): TwoSiteWorld {
   const siteDirs = { a: path.join(o.rootDir, 'site-a'), b: path.join(o.rootDir, 'site-b') };
@@ -43,6 +53,7 @@ export function twoSiteWorld(o: TwoSiteWorldOptions): TwoSiteWorld {
     port: number,
     sftpPort: number,
     drive: { id: string; path: string },
+    tunnelOptions: Record<string, unknown> | null,
     outgoing: GatewayConfigFile['policy']['outgoing'],
     incoming: GatewayConfigFile['policy']['incoming'],
     databaseUrl: string | null,
@@ -61,6 +72,7 @@ export function twoSiteWorld(o: TwoSiteWorldOptions): TwoSiteWorld {
         package: '@ferry/plugin-sftp',
         options: { embeddedServer: { host: '127.0.0.1', port: sftpPort, advertiseHost: '127.0.0.1' } },
       },
+      ...(tunnelOptions ? [{ package: '@ferry/plugin-stream-tunnel', options: tunnelOptions }] : []),
     ],
     progressIntervalMs: o.progressIntervalMs ?? 250,
     signatureWindowSeconds: 60,
@@ -72,6 +84,7 @@ export function twoSiteWorld(o: TwoSiteWorldOptions): TwoSiteWorld {
     o.ports.gatewayA,
     o.ports.sftpA,
     { id: 'data', path: driveDirs['a-data'] },
+    o.tunnel ? { accessPoints: [{ id: TUNNEL_ACCESS_POINTS.initiator, bindHost: '127.0.0.1', portRange: o.tunnel.portRange }] } : null,
     [{ peer: 'provider-b', agreement: DEMO_AGREEMENT }],
     [],
     o.gatewayDatabaseUrls?.a ?? null,
@@ -83,6 +96,12 @@ export function twoSiteWorld(o: TwoSiteWorldOptions): TwoSiteWorld {
     o.ports.gatewayB,
     o.ports.sftpB,
     { id: 'inbox', path: driveDirs['b-inbox'] },
+    o.tunnel
+      ? {
+          accessPoints: [{ id: TUNNEL_ACCESS_POINTS.listener, targets: ['127.0.0.1:*'] }],
+          dataPort: { host: '127.0.0.1', port: o.tunnel.dataPort },
+        }
+      : null,
     [], // no agreement covers B -> A: the demo's rejection
     [{ peer: 'provider-a', agreement: DEMO_AGREEMENT }],
     o.gatewayDatabaseUrls?.b ?? null,
