@@ -404,3 +404,23 @@ test('usable at a phone width (375 px)', async () => {
   expect(await overflow()).toBeLessThanOrEqual(0);
   await phone.close();
 });
+
+test('a tunnel shows on the tasks page with the address applications connect to, and Cancel closes it', async () => {
+  // opened with the same client code as `ferry tunnel create`; its target is the core's own port
+  const researcher = stack.researcher('alice');
+  const { tunnel } = await researcher.openTunnel({
+    initiator: { providerId: 'provider-a', accessPoint: 'a-lan' },
+    listener: { providerId: 'provider-b', accessPoint: 'b-lan' },
+    target: `127.0.0.1:${new URL(base).port}`,
+    lifetimeMinutes: 30,
+    label: 'web tunnel',
+  });
+  const { text, port } = await researcher.listenAddress(tunnel.id);
+  expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
+  await page.goto(base + '/#/tasks');
+  await waitState(page, tunnel.id, 'RUNNING');
+  await card(page, tunnel.id).locator('code', { hasText: text }).waitFor();
+  await shot(page, '08-tunnel', true);
+  await card(page, tunnel.id).getByRole('button', { name: 'Cancel web tunnel' }).click();
+  await waitState(page, tunnel.id, 'CLOSED');
+});
