@@ -5,7 +5,7 @@ import { TOKENS } from '../support/core-harness';
 export function apiBasicsSuite(get: () => CoreHarness): void {
   it('ran the hand-written migrations (no synchronize) on this database', async () => {
     const rows = (await get().sql(`SELECT name FROM core_migrations`)) as Array<{ name: string }>;
-    expect(rows.map((r) => r.name)).toEqual(['InitialSchema1767000000000', 'Operations1767100000000']);
+    expect(rows.map((r) => r.name)).toEqual(['InitialSchema1767000000000', 'Operations1767100000000', 'Tunnels1767200000000', 'StaleTasks1767300000000']);
     const idx = (await get().sql(`SELECT indexname FROM pg_indexes WHERE tablename = 'tasks' ORDER BY indexname`)) as Array<{ indexname: string }>;
     expect(idx.map((i) => i.indexname)).toEqual(expect.arrayContaining(['tasks_owner_created_idx', 'tasks_state_idx']));
   });
