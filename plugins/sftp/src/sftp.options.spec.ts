@@ -5,7 +5,7 @@ describe('sftp options', () => {
     expect(sftpOptionsSchema.parse({})).toEqual({
       embeddedServer: { host: '127.0.0.1', port: 0 },
       backend: 'embedded',
-      parallelFiles: 4,
+      parallelFiles: 16,
       requestsInFlight: 64,
       chunkSize: 262144,
       grantLifetimeSeconds: 604800,

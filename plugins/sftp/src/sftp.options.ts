@@ -72,8 +72,11 @@ export const sftpOptionsSchema = z
     backend: z.enum(['embedded', 'openssh']).default('embedded'),
     /** settings of the 'openssh' backend; required with it, refused without it */
     openssh: opensshBackendSchema.optional(),
-    /** files uploaded at the same time by one transfer */
-    parallelFiles: z.number().int().min(1).max(64).default(4),
+    /**
+     * files uploaded at the same time by one transfer; they share requestsInFlight × chunkSize
+     * bytes in flight, so many small files overlap their round trips without more memory
+     */
+    parallelFiles: z.number().int().min(1).max(64).default(16),
     /** SFTP write requests in flight per file (pipelining; loopback and WAN both need many) */
     requestsInFlight: z.number().int().min(1).max(1024).default(64),
     /** bytes per SFTP write request */

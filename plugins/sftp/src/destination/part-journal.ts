@@ -8,6 +8,7 @@ import * as path from 'node:path';
  */
 export class PartJournal {
   private readonly seen = new Map<string, Set<string>>();
+  private dirReady: Promise<void> | null = null;
 
   constructor(private readonly dir: string) {}
 
@@ -16,7 +17,12 @@ export class PartJournal {
     if (!set) this.seen.set(transferId, (set = new Set()));
     if (set.has(rel)) return;
     set.add(rel);
-    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    // once per process, not once per part file (thousands of small files)
+    this.dirReady ??= fs.mkdir(this.dir, { recursive: true, mode: 0o700 }).then(() => undefined);
+    await this.dirReady.catch((e: unknown) => {
+      this.dirReady = null;
+      throw e;
+    });
     await fs.appendFile(this.file(transferId), JSON.stringify(rel) + '\n', { mode: 0o600 });
   }
 

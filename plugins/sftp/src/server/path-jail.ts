@@ -1,6 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
+/** how long a folder found real by lstat is trusted without asking again (see PathJail.checkedFolders) */
+const FOLDER_CHECK_TTL_MS = 1000;
+const MAX_CHECKED_FOLDERS = 10_000;
+
 /** A request path refused by the jail; the session answers PERMISSION_DENIED with `message`. */
 export class JailError extends Error {
   constructor(message: string) {
@@ -26,6 +30,16 @@ export interface JailedPath {
  * the final component).
  */
 export class PathJail {
+  /**
+   * Folders (relative paths) lstat found to be real folders, and when. A folder checked moments
+   * ago is not checked again: a tree of small files asked for the same parent folder's lstat
+   * several times per file (open, rename source, rename target), which was most of the
+   * destination's file-system calls. This session cannot create symlinks, and its own renames and
+   * removals forget the paths they touch (forget()); what others change on the host is seen at the
+   * next check, at most FOLDER_CHECK_TTL_MS later (opened files are re-checked through /proc anyway).
+   */
+  private readonly checkedFolders = new Map<string, number>();
+
   private constructor(readonly root: string) {}
 
   /** `root` must exist; it is canonicalized once so later prefix checks compare real paths. */
@@ -63,8 +77,12 @@ export class PathJail {
   async assertNoSymlinks(jp: JailedPath, finalMayBeLink = false): Promise<void> {
     const parts = jp.rel ? jp.rel.split('/') : [];
     let current = this.root;
+    const now = Date.now();
     for (let i = 0; i < parts.length; i++) {
       current = path.join(current, parts[i]);
+      const last = i === parts.length - 1;
+      const rel = last ? jp.rel : parts.slice(0, i + 1).join('/');
+      if (!last && now - (this.checkedFolders.get(rel) ?? -Infinity) < FOLDER_CHECK_TTL_MS) continue;
       let st;
       try {
         st = await fs.lstat(current);
@@ -72,11 +90,20 @@ export class PathJail {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return;
         throw e;
       }
-      const last = i === parts.length - 1;
       if (st.isSymbolicLink() && !(last && finalMayBeLink)) {
         throw new JailError(`symlinks are not followed: ${'/' + parts.slice(0, i + 1).join('/')}`);
       }
+      if (!last && st.isDirectory()) {
+        if (this.checkedFolders.size >= MAX_CHECKED_FOLDERS) this.checkedFolders.clear();
+        this.checkedFolders.set(rel, now);
+      }
     }
+  }
+
+  /** Forgets checks of `jp` and everything below it (called before this session renames or removes it). */
+  forget(jp: JailedPath): void {
+    const prefix = jp.rel + '/';
+    for (const rel of this.checkedFolders.keys()) if (rel === jp.rel || rel.startsWith(prefix)) this.checkedFolders.delete(rel);
   }
 
   /** True when a host path (e.g. an opened descriptor's real path) lies inside the jail. */

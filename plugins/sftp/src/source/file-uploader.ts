@@ -6,6 +6,7 @@ import { PART_SUFFIX } from '../server/sftp-session';
 import type { ScannedFile } from './source-scanner';
 import { OPEN_CONTINUE, OPEN_FRESH, type SftpClient } from './sftp-client';
 import { toUploadError } from './upload-error.util';
+import type { WriteBudget } from './write-budget';
 
 export interface FileUploadOptions {
   chunkSize: number;
@@ -23,6 +24,8 @@ export interface FileUploadOptions {
    */
   trustPartials: boolean;
   signal: AbortSignal;
+  /** the transfer's shared allowance of bytes in flight (see WriteBudget) */
+  budget?: WriteBudget;
   /** bytes now known to be at the destination (acknowledged, resumed or skipped) */
   onBytes(n: number): void;
 }
@@ -127,16 +130,24 @@ async function pipelineWrites(
   while (pos < file.size && firstError === null) {
     if (o.signal.aborted) throw new MechanismError('CANCELLED', 'upload stopped');
     const n = Math.min(chunkSize, file.size - pos);
+    await o.budget?.acquire(n);
     const chunk = buf.subarray(0, n);
-    await readExactly(local, chunk, pos, file);
+    try {
+      await readExactly(local, chunk, pos, file);
+    } catch (e) {
+      o.budget?.release(n);
+      throw e;
+    }
     hash?.update(chunk);
     outstanding++;
     sftp.write(handle, chunk, pos).then(
       () => {
+        o.budget?.release(n);
         o.onBytes(n);
         settle();
       },
       (e: unknown) => {
+        o.budget?.release(n);
         firstError ??= e;
         settle();
       },

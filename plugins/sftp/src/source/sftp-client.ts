@@ -1,4 +1,5 @@
 import { utils, type FileEntryWithStats, type InputAttributes, type SFTPWrapper, type Stats } from 'ssh2';
+import { batchWritesUntilImmediate, socketOfSftp } from '../socket-batching.util';
 
 const { OPEN_MODE, STATUS_CODE } = utils.sftp;
 
@@ -125,6 +126,8 @@ export class SftpClient {
 
   private call<T = void>(start: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
     if (this.closed) return Promise.reject(connectionLost());
+    // the requests of one loop iteration (many files at once) leave in one system call
+    batchWritesUntilImmediate(socketOfSftp(this.raw));
     return new Promise<T>((resolve, reject) => {
       const onLost = (e: Error) => reject(e);
       this.pending.add(onLost);

@@ -8,6 +8,7 @@ import { RemoteIndex } from './remote-index';
 import { scanSource, type ScannedTree } from './source-scanner';
 import { connectSftp, type SftpConnection } from './ssh-connector';
 import { toUploadError } from './upload-error.util';
+import { WriteBudget } from './write-budget';
 
 export type JobOutcome =
   | { kind: 'completed'; manifest: FileManifest }
@@ -102,6 +103,9 @@ export class UploadJob {
     await index.ensureDirs(tree.dirs);
 
     const checksum = this.d.t.options.verify === 'checksum';
+    // all files of this run share one allowance of bytes in flight (memory stays bounded however
+    // many small files go at once)
+    const budget = new WriteBudget(this.d.options.requestsInFlight * this.d.options.chunkSize);
     const results: FileUploadResult[] = new Array(tree.files.length);
     let next = 0;
     let failure: unknown = null;
@@ -118,6 +122,7 @@ export class UploadJob {
             checksum,
             trustPartials: this.d.trustPartials || this.d.ownParts.has(f.rel),
             signal: this.abort.signal,
+            budget,
             onBytes: (n) => {
               this.d.ownParts.add(f.rel);
               this.d.meter.update(f.rel, (confirmed += n));
