@@ -61,7 +61,9 @@ export class TransferRuntime implements TransferSink {
         save: (p) => this.repo.saveProgress(record, p),
         acknowledged: (seq) => this.repo.markReported(record, seq),
         send: (r) => this.core.postProgress(r),
-        isRetryable: (e) => e instanceof CoreSendError && e.retryable,
+        // the core's definite refusals are final; anything else (core unreachable, our own database
+        // restarting while the figures are saved) is retried with backoff
+        isRetryable: (e) => !(e instanceof CoreSendError) || e.retryable,
         logger: this.logger,
         // bytes moved are counted where they leave: at the source
         advanced: record.role === 'source' ? (n) => this.metrics.bytesMoved(record.mechanism, n) : undefined,
@@ -111,7 +113,10 @@ export class TransferRuntime implements TransferSink {
 
   complete(t: LiveTransfer, manifest: FileManifest): void {
     this.track(async () => {
-      const rec = await this.repo.transition(t.key, AFTER_TRIGGER, 'completed', { manifest });
+      const rec = await this.persistently(
+        `completion of ${t.id}/${t.role}`,
+        async () => (await this.repo.transition(t.key, AFTER_TRIGGER, 'completed', { manifest })) ?? (await this.storedIn(t, 'completed')),
+      );
       if (!rec) return; // cancelled, failed or completed already
       const bytes = manifest.files.reduce((n, f) => n + f.size, 0);
       const files = manifest.files.length;
@@ -125,7 +130,7 @@ export class TransferRuntime implements TransferSink {
   fail(t: LiveTransfer, code: string, message: string): void {
     // a plugin that stops because the gateway is shutting down has not failed: recover() resumes it
     if (this.stopping) return;
-    this.track(() => this.markFailed(t, { code, message }));
+    this.track(() => this.persistently(`failure of ${t.id}/${t.role}`, () => this.markFailed(t, { code, message })));
   }
 
   tunnel(t: LiveTransfer, info: TunnelFigures, event?: { type: string; message: string }): void {
@@ -137,7 +142,7 @@ export class TransferRuntime implements TransferSink {
 
   /** Fails a transfer that has not ended yet and tells the core (when it is past the trigger). */
   async markFailed(t: LiveTransfer, error: { code: string; message: string }): Promise<boolean> {
-    const rec = await this.repo.transition(t.key, ACTIVE, 'failed', { error });
+    const rec = (await this.repo.transition(t.key, ACTIVE, 'failed', { error })) ?? (await this.storedIn(t, 'failed'));
     if (!rec) return false;
     this.logger.warn(`transfer ${t.id}/${t.role} failed: ${error.code}: ${error.message}`);
     t.stop('transfer failed');
@@ -153,6 +158,34 @@ export class TransferRuntime implements TransferSink {
     await Promise.allSettled([...this.pending]);
     for (const t of this.live.values()) t.reporter.close();
     this.live.clear();
+  }
+
+  /**
+   * Repeats a bookkeeping write until the database takes it: a plugin says once that a transfer
+   * completed or failed, and a database restart at that moment must not lose it (the core would wait
+   * for that transfer forever). Gives up only when the gateway stops; recovery resumes it at start.
+   */
+  private async persistently<T>(what: string, write: () => Promise<T>): Promise<T | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (e) {
+        const why = (e as Error)?.message ?? String(e);
+        if (this.stopping) return void this.logger.warn(`${what} not recorded before shutdown (recovery resumes it): ${why}`);
+        if (attempt === 1 || attempt % 20 === 0) this.logger.warn(`${what} not recorded (attempt ${attempt}), retrying: ${why}`);
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 200 * 2 ** Math.min(attempt - 1, 6))));
+      }
+    }
+  }
+
+  /**
+   * The record when it is already in `phase` but this process has not announced it: a retried write
+   * whose first attempt was committed before the connection dropped finds its own change done.
+   */
+  private async storedIn(t: LiveTransfer, phase: StoredPhase): Promise<TransferRecord | null> {
+    if (t.reporter.phase === phase) return null;
+    const rec = await this.repo.find(t.key);
+    return rec?.phase === phase ? rec : null;
   }
 
   private track(work: () => Promise<unknown>) {
