@@ -34,6 +34,7 @@ export const ERROR_STATUS = {
   PROVIDER_UNAVAILABLE: 502, // the gateway could not be reached or answered garbage
   PROVIDER_ERROR: 502, // the gateway answered with an error of its own
   INTERNAL: 500, // a bug: tests treat any 500 as a failure
+  SERVICE_UNAVAILABLE: 503, // the service's own database cannot be reached right now; retry (Retry-After)
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -25,7 +25,8 @@ export function sendError(res: Response, req: Request, err: unknown, logger: Log
     res.end();
     return;
   }
-  const retryAfter = body.error.code === 'RATE_LIMITED' ? body.error.details?.retryAfterSeconds : undefined;
+  const retryable = body.error.code === 'RATE_LIMITED' || body.error.code === 'SERVICE_UNAVAILABLE';
+  const retryAfter = retryable ? body.error.details?.retryAfterSeconds : undefined;
   if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
   res.status(status).json(body);
 }

@@ -1,5 +1,6 @@
 import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { DomainError, ERROR_STATUS } from '@ferry/contracts';
+import { QueryFailedError } from 'typeorm';
 import { toErrorResponse } from './error-response.util';
 
 describe('toErrorResponse', () => {
@@ -21,6 +22,25 @@ describe('toErrorResponse', () => {
     expect(toErrorResponse(tooLarge)).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
     const badJson = Object.assign(new SyntaxError('Unexpected end'), { type: 'entity.parse.failed', status: 400, expose: true });
     expect(toErrorResponse(badJson)).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE while the database cannot be reached, 500 for a bad query', () => {
+    const pgError = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {});
+    const unavailable = [
+      new QueryFailedError('SELECT 1', [], pgError('terminating connection due to administrator command', '57P01')),
+      new QueryFailedError('SELECT 1', [], pgError('the database system is starting up', '57P03')),
+      new QueryFailedError('SELECT 1', [], pgError('Connection terminated unexpectedly')),
+      pgError('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'),
+    ];
+    for (const e of unavailable) {
+      expect(toErrorResponse(e)).toEqual({
+        status: 503,
+        body: { error: { code: 'SERVICE_UNAVAILABLE', message: expect.any(String), details: { retryAfterSeconds: 5 } } },
+        unexpected: false,
+      });
+    }
+    const badQuery = new QueryFailedError('SELEC 1', [], pgError('syntax error at or near "SELEC"', '42601'));
+    expect(toErrorResponse(badQuery)).toMatchObject({ status: 500, unexpected: true });
   });
 
   it('treats anything else as a 500 INTERNAL bug without leaking its message', () => {

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError, ErrorBody, ErrorCode, ERROR_STATUS } from '@ferry/contracts';
+import { isDatabaseUnavailable } from './database-unavailable.util';
 
 export interface ErrorResponse {
   status: number;
@@ -20,13 +21,17 @@ const STATUS_CODE: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.TOO_MANY_REQUESTS]: 'RATE_LIMITED',
 };
 
+/** what a 503 asks clients to wait: about how long a PostgreSQL restart or failover takes */
+const RETRY_AFTER_SECONDS = 5;
+
 const body = (code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody => ({
   error: { code, message, ...(details ? { details } : {}) },
 });
 
 /**
  * The one mapping from anything thrown to the HTTP answer. DomainError gets its status from
- * ERROR_STATUS; Nest HttpExceptions and body-parser errors are given the same body shape;
+ * ERROR_STATUS; Nest HttpExceptions and body-parser errors are given the same body shape; the
+ * database being unreachable (a restart, a failover) is 503 SERVICE_UNAVAILABLE, to be retried;
  * everything else is a 500 INTERNAL (a bug) whose details stay in the log.
  */
 export function toErrorResponse(err: unknown): ErrorResponse {
@@ -53,6 +58,13 @@ export function toErrorResponse(err: unknown): ErrorResponse {
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       return { status: 400, body: body('VALIDATION_FAILED', e.message ?? 'bad request'), unexpected: false };
     }
+  }
+  if (isDatabaseUnavailable(err)) {
+    return {
+      status: ERROR_STATUS.SERVICE_UNAVAILABLE,
+      body: body('SERVICE_UNAVAILABLE', 'the database cannot be reached right now; retry shortly', { retryAfterSeconds: RETRY_AFTER_SECONDS }),
+      unexpected: false,
+    };
   }
   return { status: 500, body: body('INTERNAL', 'internal error (logged on the server)'), unexpected: true };
 }
