@@ -14,8 +14,8 @@ export interface RunningPostgres {
   dataDir: string;
   pid: number;
   stop(): Promise<void>;
-  /** restart on the same port and data (for reconnection tests) */
-  restart(): Promise<void>;
+  /** restart on the same port and data (for reconnection tests), down for at least `downMs` */
+  restart(downMs?: number): Promise<void>;
 }
 
 export function findPgBin(): string {
@@ -91,8 +91,9 @@ export async function startPostgres(): Promise<RunningPostgres> {
       }
       fs.rmSync(root, { recursive: true, force: true });
     },
-    async restart() {
+    async restart(downMs = 0) {
       pgCtl('stop');
+      await new Promise((r) => setTimeout(r, downMs));
       await launch();
     },
   };
