@@ -1,6 +1,6 @@
 import { generateBoxKeyPair, generateSigningKeyPair, open, seal, signObject } from '@ferry/crypto';
 import type { Offer, SealedParams, TransferView, TriggerPayload } from '@ferry/contracts';
-import { negotiateTriggers, offerSignedPayload } from './index';
+import { negotiateTriggers, newTunnelSecret, offerSignedPayload, tunnelTriggerUser } from './index';
 
 /** Two real gateways' keys; offers are built and signed exactly as a gateway does. */
 function setup() {
@@ -88,5 +88,18 @@ describe('researcher-side negotiation', () => {
       expect.objectContaining({ code: 'PROVIDER_KEY_MISMATCH' }),
     );
     expect(() => negotiateTriggers({ ...transfer, state: 'RUNNING' }, user, trusted)).toThrow(expect.objectContaining({ code: 'WRONG_STATE' }));
+  });
+
+  it('puts the same tunnel secret into both triggers (and a chosen LAN secret into the initiator only)', () => {
+    const { user, gw, transfer, trusted, transferId } = setup();
+    const secret = newTunnelSecret();
+    expect(Buffer.from(secret, 'base64')).toHaveLength(32);
+    expect(newTunnelSecret()).not.toBe(secret);
+    const { request } = negotiateTriggers(transfer, user, trusted, tunnelTriggerUser(secret, 'a-lan-secret-of-16+'));
+    const dest = open<TriggerPayload>(request.triggers[0].envelope, gw.destination.box.secretKey, { transferId, role: 'destination', purpose: 'trigger' });
+    const src = open<TriggerPayload>(request.triggers[1].envelope, gw.source.box.secretKey, { transferId, role: 'source', purpose: 'trigger' });
+    expect(dest.user).toEqual({ tunnelSecret: secret });
+    expect(src.user).toEqual({ tunnelSecret: secret, lanSecret: 'a-lan-secret-of-16+' });
+    expect(src.peer).toEqual({ grant: 'G-123', host: '127.0.0.1', port: 2222 });
   });
 });

@@ -46,6 +46,8 @@ describe('planReport', () => {
 
   it('closes tunnels instead of finalizing them', () => {
     expect(planReport('tunnel', 'source', r('completed')).to).toBe('CLOSED');
+    // the end of a tunnel's lifetime: both gateways are finalized 'succeeded' so their records end too
+    expect(planReport('tunnel', 'source', r('completed')).patch).toMatchObject({ cleanupOutcome: 'succeeded', cleanupRoles: ['destination', 'source'] });
     expect(planReport('tunnel', 'source', r('cancelled')).to).toBe('CLOSED');
   });
 });

@@ -5,6 +5,7 @@ import { triggerSuite } from '../suites/trigger.suite';
 import { progressSuite } from '../suites/progress.suite';
 import { tasksSuite } from '../suites/tasks.suite';
 import { concurrencySuite } from '../suites/concurrency.suite';
+import { tunnelsSuite } from '../suites/tunnels.suite';
 
 /**
  * The core's integration suite against one database kind: one core in-process with two test
@@ -29,4 +30,5 @@ export function defineCoreTests(db: DbKind): void {
   describe(`core on ${db}: progress and finalize`, () => progressSuite(get));
   describe(`core on ${db}: tasks`, () => tasksSuite(get));
   describe(`core on ${db}: concurrency`, () => concurrencySuite(get));
+  describe(`core on ${db}: tunnels`, () => tunnelsSuite(get));
 }

@@ -47,6 +47,8 @@ export class TestGateway {
   finalizeAnswer: FinalizeResponse = { ok: true };
   /** answer 503 to this many of the next finalize calls */
   failFinalize = 0;
+  /** the answer to GET /ferry/v1/access-points (null: 404, as a gateway without the route) */
+  accessPoints: unknown = null;
   /**
    * Answers to GET .../transfers/{id}/status by transfer id. Without one: a transfer prepared here
    * as source is 'running' with seq 0 (nothing newer than any report), anything else 404 NOT_FOUND.
@@ -123,6 +125,7 @@ export class TestGateway {
     if (req.method === 'GET' && st) return this.onStatus(decodeURIComponent(st[1]), send);
     const m = /^\/ferry\/v1\/transfers\/([^/]+)\/(trigger|control|finalize)$/.exec(url);
     if (url === `${GATEWAY_API_PREFIX}/transfers/prepare`) return send(200, this.onPrepare(body as PrepareRequest));
+    if (req.method === 'GET' && url === `${GATEWAY_API_PREFIX}/access-points` && this.accessPoints !== null) return send(200, this.accessPoints);
     if (url === `${GATEWAY_API_PREFIX}/browse`) {
       return send(200, [{ name: 'results', type: 'dir', size: 0, modified: '2026-01-01T00:00:00.000Z' }]);
     }
