@@ -9,6 +9,8 @@ export interface DemoSettings {
   /** .ferry/demo.json: URLs and tokens for people and scripts */
   infoFile: string;
   ports: { core: number; gatewayA: number; gatewayB: number };
+  /** A's tunnel access point takes listen ports from here: base+20 to base+29 */
+  tunnelPortRange: string;
   repoRoot: string;
 }
 
@@ -24,6 +26,7 @@ export function demoSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
     demoDir: path.join(ferryDir, 'demo'),
     infoFile: path.join(ferryDir, 'demo.json'),
     ports: { core: base, gatewayA: base + 1, gatewayB: base + 2 },
+    tunnelPortRange: `${base + 20}-${base + 29}`,
     repoRoot: path.resolve(__dirname, '..', '..', '..'),
   };
 }

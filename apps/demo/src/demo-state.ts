@@ -4,10 +4,12 @@ import * as path from 'node:path';
 import { randomToken } from '@ferry/crypto';
 import { writeSecretFile } from '@ferry/crypto/node';
 
-/** What the demo keeps between runs so a restart finds the same tokens, keys and SSH ports. */
+/** What the demo keeps between runs so a restart finds the same tokens, keys, SSH ports and tunnel data port. */
 export interface DemoState {
   tokens: { alice: string; bob: string };
   sftpPorts: { a: number; b: number };
+  /** B's stream-tunnel TLS data port (peers are told it, so it stays the same) */
+  tunnelDataPort: number;
 }
 
 export async function portFree(port: number, host = '127.0.0.1'): Promise<boolean> {
@@ -48,7 +50,8 @@ export async function loadOrCreateDemoState(demoDir: string, avoid: number[]): P
   };
   const a = await pick(state.sftpPorts?.a, avoid);
   const b = await pick(state.sftpPorts?.b, [...avoid, a]);
-  const next: DemoState = { tokens, sftpPorts: { a, b } };
+  const tunnelDataPort = await pick(state.tunnelDataPort, [...avoid, a, b]);
+  const next: DemoState = { tokens, sftpPorts: { a, b }, tunnelDataPort };
   await writeSecretFile(file, JSON.stringify(next, null, 2) + '\n');
   return next;
 }

@@ -8,7 +8,7 @@ import type { DemoInfo } from './demo-info';
 import { demoSettings } from './demo-settings';
 import { loadOrCreateDemoState, portFree } from './demo-state';
 import { writeSampleData } from './sample-data';
-import { twoSiteWorld } from './world/two-site-world';
+import { TUNNEL_ACCESS_POINTS, twoSiteWorld } from './world/two-site-world';
 
 /* The CLI-like launcher behind `npm start`; it talks to a person, so it prints (no Nest here). */
 const say = (s: string) => process.stdout.write(`[demo] ${s}\n`);
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     coreKeyFile,
     ports: { gatewayA: s.ports.gatewayA, gatewayB: s.ports.gatewayB, sftpA: state.sftpPorts.a, sftpB: state.sftpPorts.b },
     tokens: state.tokens,
+    tunnel: { portRange: s.tunnelPortRange, dataPort: state.tunnelDataPort },
   });
   if (writeSampleData(world.driveDirs['a-data'])) say(`wrote sample data to ${world.driveDirs['a-data']}/samples`);
   fs.mkdirSync(world.driveDirs['b-inbox'], { recursive: true });
@@ -99,6 +100,12 @@ async function main(): Promise<void> {
     gateways: {
       'provider-a': { url: `http://127.0.0.1:${s.ports.gatewayA}`, config: configFiles.a },
       'provider-b': { url: `http://127.0.0.1:${s.ports.gatewayB}`, config: configFiles.b },
+    },
+    tunnels: {
+      initiator: `provider-a:${TUNNEL_ACCESS_POINTS.initiator}`,
+      listener: `provider-b:${TUNNEL_ACCESS_POINTS.listener}`,
+      portRange: s.tunnelPortRange,
+      targets: ['127.0.0.1:*'],
     },
     startedAt: new Date().toISOString(),
   };

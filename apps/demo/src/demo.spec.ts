@@ -13,6 +13,7 @@ describe('demo settings', () => {
   it('derives all ports from FERRY_DEMO_PORT_BASE and refuses nonsense', () => {
     expect(demoSettings({ FERRY_DEMO_PORT_BASE: '9080' }, '/x').ports).toEqual({ core: 9080, gatewayA: 9081, gatewayB: 9082 });
     expect(demoSettings({}, '/x').ports.core).toBe(8080);
+    expect(demoSettings({ FERRY_DEMO_PORT_BASE: '9080' }, '/x').tunnelPortRange).toBe('9100-9109');
     expect(demoSettings({}, '/x').infoFile).toBe('/x/.ferry/demo.json');
     expect(() => demoSettings({ FERRY_DEMO_PORT_BASE: 'abc' })).toThrow(/FERRY_DEMO_PORT_BASE/);
     expect(() => demoSettings({ FERRY_DEMO_PORT_BASE: '80' })).toThrow(/between 1024 and 65000/);
@@ -27,6 +28,7 @@ describe('demo state', () => {
     expect(first.tokens.alice).not.toBe(first.tokens.bob);
     expect([8080, 8081, 8082]).not.toContain(first.sftpPorts.a);
     expect(first.sftpPorts.a).not.toBe(first.sftpPorts.b);
+    expect([first.sftpPorts.a, first.sftpPorts.b, 8080, 8081, 8082]).not.toContain(first.tunnelDataPort);
     const second = await loadOrCreateDemoState(dir, [8080, 8081, 8082]);
     expect(second).toEqual(first);
   });
@@ -39,6 +41,21 @@ describe('two-site world', () => {
     coreKeyFile: '/demo/core/key.json',
     ports: { gatewayA: 8081, gatewayB: 8082, sftpA: 2201, sftpB: 2202 },
     tokens: { alice: 'ta', bob: 'tb' },
+    tunnel: { portRange: '8100-8109', dataPort: 2203 },
+  });
+
+  it('gives A a tunnel access point with a port range and B one that reaches any 127.0.0.1 target over a fixed data port', () => {
+    expect(world.gateways.a.plugins[1]).toEqual({
+      package: '@ferry/plugin-stream-tunnel',
+      options: { accessPoints: [{ id: 'a-lan', bindHost: '127.0.0.1', portRange: '8100-8109' }] },
+    });
+    expect(world.gateways.b.plugins[1]).toEqual({
+      package: '@ferry/plugin-stream-tunnel',
+      options: { accessPoints: [{ id: 'b-lan', targets: ['127.0.0.1:*'] }], dataPort: { host: '127.0.0.1', port: 2203 } },
+    });
+    // without tunnel ports the world has no tunnel plugin
+    const plain = twoSiteWorld({ rootDir: '/d', coreUrl: 'http://c', coreKeyFile: '/k', ports: { gatewayA: 1, gatewayB: 2, sftpA: 3, sftpB: 4 }, tokens: { alice: 'a', bob: 'b' } });
+    expect(plain.gateways.a.plugins.map((p) => p.package)).toEqual(['@ferry/plugin-sftp']);
   });
 
   it('lets A send to B under the demo agreement and gives B no agreement towards A', () => {
@@ -92,6 +109,7 @@ describe('sample data and banner', () => {
           'b-inbox': { provider: 'provider-b', gatewayUrl: 'http://127.0.0.1:8082', path: '/d/b' },
         },
         gateways: { 'provider-a': { url: 'u', config: 'c' }, 'provider-b': { url: 'u', config: 'c' } },
+        tunnels: { initiator: 'provider-a:a-lan', listener: 'provider-b:b-lan', portRange: '8100-8109', targets: ['127.0.0.1:*'] },
         startedAt: '2026-01-01T00:00:00Z',
       },
       '.ferry/demo.json',
@@ -99,5 +117,6 @@ describe('sample data and banner', () => {
     expect(text).toContain('http://127.0.0.1:8080/');
     expect(text).toContain('FERRY_URL=http://127.0.0.1:8080 FERRY_TOKEN=TOKEN-A npx ferry keygen');
     expect(text).toContain('FERRY_URL=http://127.0.0.1:8080 FERRY_TOKEN=TOKEN-A npx ferry transfer a-data:/samples b-inbox:/ --wait');
+    expect(text).toContain('npx ferry tunnel create provider-a:a-lan provider-b:b-lan --target 127.0.0.1:8080 --lifetime 30');
   });
 });
