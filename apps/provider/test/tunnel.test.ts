@@ -80,6 +80,22 @@ describe('gateway: stream tunnels', () => {
     });
   });
 
+  it('fails a side whose trigger carries no usable tunnel secret, with the plugin\'s message', async () => {
+    const id = 't-tun-secret';
+    const a = await w.prepare(w.a, w.prepareRequest(id, 'source', spec('lan')));
+    const b = await w.prepare(w.b, w.prepareRequest(id, 'destination', { ...spec('svc'), mechanism: 'stream-tunnel', peerPublicParams: a.body.publicParams }));
+    const pa = w.researcher.openOffer(id, 'source', a.body);
+    const pb = w.researcher.openOffer(id, 'destination', b.body);
+    const short = { tunnelSecret: randomBytes(8).toString('base64') };
+    const res = await w.trigger(w.b, id, 'destination', w.researcher.trigger(id, 'destination', w.b.descriptor.boxPublicKey, { triggerToken: pb.triggerToken, peer: pa.forPeer, user: short }));
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ code: 'REJECTED_BY_POLICY', message: 'the trigger must carry user.tunnelSecret: 32 or more random bytes, base64' });
+    const failed = await w.core.waitFor('failure report', () => w.core.reportsFor(id, 'destination').find((r) => r.phase === 'failed'));
+    expect(failed.error).toEqual({ code: 'REJECTED', message: 'the trigger must carry user.tunnelSecret: 32 or more random bytes, base64' });
+    // the same envelope again does not start it after all
+    expect((await w.status(w.b, id)).body.phase).toBe('failed');
+  });
+
   it('carries bytes, reports figures and events, fails a second tunnel on the full port range, and re-opens the port after a restart', async () => {
     const id = 't-tun-1';
     expect((await openTunnel(id)).status).toBe(200);
