@@ -24,9 +24,12 @@ export class TransferDriver {
     return this.clients[replica % this.clients.length];
   }
 
+  /** The providers' keys, read once all are known (the core fetches a gateway's keys when first needed). */
   async trusted(): Promise<Record<string, TrustedProviderKeys>> {
-    if (!this.keys) this.keys = await this.researcher.trustedKeys();
-    return this.keys;
+    if (this.keys) return this.keys;
+    const keys = await this.researcher.trustedKeys();
+    if (Object.values(keys).every((k) => k.signPublicKey && k.boxPublicKey)) this.keys = keys;
+    return keys;
   }
 
   create(replica: number, src: string, dst: string): Promise<TransferView> {
