@@ -86,7 +86,7 @@ describe('JSON logs', () => {
 
   it('carry the caller’s x-request-id (or a fresh one) and the transfer id of the request', async () => {
     const trigger = parsed().filter((l) => l.requestId === 'log-trigger-1');
-    expect(trigger.find((l) => l.msg === `transfer ${view.id} triggered`)).toMatchObject({ level: 'info', context: 'TriggerTransferHandler', transferId: view.id });
+    expect(trigger.find((l) => l.msg === `transfer ${view.id} triggered`)).toMatchObject({ level: 'info', context: 'TriggerRelay', transferId: view.id });
     expect(trigger.find((l) => l.context === 'Http')).toMatchObject({
       method: 'POST',
       path: `/api/transfers/${view.id}/trigger`,
