@@ -13,10 +13,12 @@ const envelope = z.object({
 });
 
 const role = z.enum(['source', 'destination']);
+/** Transfer ids are the core's (UUIDs); anything with control characters or NUL cannot be stored. */
+export const TRANSFER_ID_PATTERN = /^[^\u0000-\u001f\u007f]+$/;
 const json = z.record(z.unknown());
 
 export const prepareRequestSchema = z.object({
-  transferId: z.string().min(1).max(200),
+  transferId: z.string().min(1).max(200).regex(TRANSFER_ID_PATTERN, 'must not contain control characters'),
   role,
   identity: z.string().min(1).max(200),
   drive: z.string().max(200),
@@ -66,10 +68,38 @@ export const browseRequestSchema = z.object({
 
 export const roleQuerySchema = role.optional();
 
-/** Parses a request body or throws VALIDATION_FAILED listing every problem. */
+/** Deeper than any request the core sends (a few levels). */
+const MAX_DEPTH = 32;
+
+/**
+ * Parses a request body or throws VALIDATION_FAILED listing every problem. Whatever the schema, text
+ * with NUL is refused (PostgreSQL can store it neither as text nor in jsonb), and so is nesting
+ * deeper than MAX_DEPTH (opaque parts such as peerPublicParams are stored and handed on as they are).
+ */
 export function parseRequest<S extends z.ZodTypeAny>(schema: S, body: unknown, what = 'body'): z.output<S> {
+  const unsafe = inspect(body);
+  if (unsafe === 'nul') throw new DomainError('VALIDATION_FAILED', `invalid request: the ${what} contains a NUL character`);
+  if (unsafe === 'deep') throw new DomainError('VALIDATION_FAILED', `invalid request: the ${what} is nested deeper than ${MAX_DEPTH} levels`);
   const r = schema.safeParse(body);
   if (r.success) return r.data;
   const problems = r.error.issues.map((i) => formatIssue(i, [what]));
   throw new DomainError('VALIDATION_FAILED', `invalid request: ${problems.join('; ')}`, { problems });
+}
+
+/** Walks a parsed value without recursion (it may nest thousands deep). */
+function inspect(value: unknown): 'nul' | 'deep' | null {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\0')) return 'nul';
+    } else if (v && typeof v === 'object') {
+      if (depth >= MAX_DEPTH) return 'deep';
+      for (const [k, c] of Object.entries(v)) {
+        if (k.includes('\0')) return 'nul';
+        stack.push([c, depth + 1]);
+      }
+    }
+  }
+  return null;
 }

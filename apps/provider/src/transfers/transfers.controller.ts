@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FileEntry, FinalizeResponse, GatewayTransferStatus, GatewayTriggerResponse, PrepareResponse } from '@ferry/contracts';
 import { SignedRequestGuard } from '../signing/signed-request.guard';
+import { TransferIdPipe } from '../http/transfer-id.pipe';
 import {
   browseRequestSchema,
   controlRequestSchema,
@@ -37,25 +38,25 @@ export class TransfersController {
 
   @Post('transfers/:id/trigger')
   @HttpCode(200)
-  trigger(@Param('id') id: string, @Body() body: unknown): Promise<GatewayTriggerResponse> {
+  trigger(@Param('id', TransferIdPipe) id: string, @Body() body: unknown): Promise<GatewayTriggerResponse> {
     return this.commands.execute(new TriggerTransferCommand(id, parseRequest(triggerRequestSchema, body)));
   }
 
   @Post('transfers/:id/control')
   @HttpCode(200)
-  control(@Param('id') id: string, @Body() body: unknown): Promise<GatewayTransferStatus> {
+  control(@Param('id', TransferIdPipe) id: string, @Body() body: unknown): Promise<GatewayTransferStatus> {
     const req = parseRequest(controlRequestSchema, body);
     return this.commands.execute(new ControlTransferCommand(id, req.action, req.role));
   }
 
   @Post('transfers/:id/finalize')
   @HttpCode(200)
-  finalize(@Param('id') id: string, @Body() body: unknown): Promise<FinalizeResponse> {
+  finalize(@Param('id', TransferIdPipe) id: string, @Body() body: unknown): Promise<FinalizeResponse> {
     return this.commands.execute(new FinalizeTransferCommand(id, parseRequest(finalizeRequestSchema, body)));
   }
 
   @Get('transfers/:id/status')
-  status(@Param('id') id: string, @Query('role') role: unknown): Promise<GatewayTransferStatus> {
+  status(@Param('id', TransferIdPipe) id: string, @Query('role') role: unknown): Promise<GatewayTransferStatus> {
     return this.queries.execute(new GetTransferStatusQuery(id, parseRequest(roleQuerySchema, role, 'role')));
   }
 
