@@ -6,6 +6,7 @@ import express from 'express';
 import { CoreModule } from '../app.module';
 import { CoreConfig, describeConfig } from '../config/core-config';
 import { loadCoreKeys } from '../config/core-keys';
+import { inputGuard } from '../common/input-guard.middleware';
 import { sendError } from '../errors/domain-exception.filter';
 import { createCoreLogger } from '../logging/core-logger.factory';
 import { reenterRequestContext, requestContextMiddleware } from '../logging/http-context.middleware';
@@ -49,6 +50,7 @@ export async function createCoreApp(config: CoreConfig, options: CoreAppOptions 
   // body-parser errors (413, bad JSON) never reach Nest's filters: answer them the same way here
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => sendError(res, req, err, logger));
   app.use(reenterRequestContext);
+  app.use(inputGuard(logger));
   setupOpenApi(app);
   serveWebApp(app, config.webDir);
   app.enableShutdownHooks();
