@@ -36,6 +36,9 @@ export class TaskEventsController {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    // HEAD (express routes it here too) has no body: Node would hold the headers back until end(),
+    // so a HEAD request waited forever and kept its subscription
+    if (req.method === 'HEAD') return void res.end();
     res.write('retry: 3000\n\n');
     const send = (v: TaskView) => res.write(`id: ${Date.parse(v.updatedAt)}\nevent: task\ndata: ${JSON.stringify(v)}\n\n`);
     // subscribe before reading the snapshot so no change falls in between (a duplicate is harmless)
