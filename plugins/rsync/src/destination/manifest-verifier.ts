@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { FileManifest } from '@ferry/contracts';
 import type { FinalizeResult } from '@ferry/plugin-sdk';
+import { mapLimit } from '../concurrency.util';
 import { hashFile } from '../source/source-tree.util';
 
 /**
@@ -12,32 +13,28 @@ import { hashFile } from '../source/source-tree.util';
  */
 export async function verifyManifest(destDir: string, manifest: FileManifest): Promise<FinalizeResult> {
   const checksum = manifest.verify === 'checksum';
-  const mismatches: NonNullable<FinalizeResult['mismatches']> = [];
-  for (const f of manifest.files) {
+  type Mismatch = NonNullable<FinalizeResult['mismatches']>[number];
+  // several files at once (one by one, 10,000 small files took seconds); reported in manifest order
+  const checked = await mapLimit(manifest.files, checksum ? 4 : 32, async (f): Promise<Mismatch | null> => {
     const expected = checksum ? (f.sha256 ?? '') : String(f.size);
     const abs = confined(destDir, f.path);
-    if (!abs) {
-      mismatches.push({ path: String(f.path), expected, actual: null });
-      continue;
-    }
+    if (!abs) return { path: String(f.path), expected, actual: null };
     let st;
     try {
       st = await fs.lstat(abs);
     } catch {
-      mismatches.push({ path: f.path, expected, actual: null });
-      continue;
+      return { path: f.path, expected, actual: null };
     }
-    if (!st.isFile()) {
-      mismatches.push({ path: f.path, expected, actual: null });
-      continue;
-    }
+    if (!st.isFile()) return { path: f.path, expected, actual: null };
     if (checksum) {
       const got = await hashFile(abs);
-      if (got.sha256 !== f.sha256 || got.size !== f.size) mismatches.push({ path: f.path, expected, actual: got.sha256 });
+      if (got.sha256 !== f.sha256 || got.size !== f.size) return { path: f.path, expected, actual: got.sha256 };
     } else if (st.size !== f.size) {
-      mismatches.push({ path: f.path, expected, actual: String(st.size) });
+      return { path: f.path, expected, actual: String(st.size) };
     }
-  }
+    return null;
+  });
+  const mismatches = checked.filter((m): m is Mismatch => m !== null);
   const n = manifest.files.length;
   const how = checksum ? 'sha256' : 'size';
   if (mismatches.length === 0) return { ok: true, message: `verified ${n} file(s) by ${how}` };

@@ -3,6 +3,9 @@ import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { FileManifest } from '@ferry/contracts';
 import { MechanismError } from '@ferry/plugin-sdk';
+import { mapLimit } from '../concurrency.util';
+
+const LSTAT_CONCURRENCY = 32;
 
 /**
  * What is sent: regular files under the source item (symlinks travel as symlinks and special
@@ -29,15 +32,13 @@ export async function listSourceFiles(localPath: string, contents: boolean): Pro
   const out: SourceFile[] = [];
   const walk = async (abs: string, rel: string) => {
     const names = (await fs.readdir(abs)).sort();
-    for (const name of names) {
-      const a = path.join(abs, name);
-      const r = rel ? `${rel}/${name}` : name;
-      let s;
-      try {
-        s = await fs.lstat(a);
-      } catch {
-        continue; // vanished while we looked
-      }
+    // a folder's entries are looked at together (one by one, 10,000 files took seconds)
+    const stats = await mapLimit(names, LSTAT_CONCURRENCY, (name) => fs.lstat(path.join(abs, name)).catch(() => null));
+    for (let i = 0; i < names.length; i++) {
+      const s = stats[i];
+      if (!s) continue; // vanished while we looked
+      const a = path.join(abs, names[i]);
+      const r = rel ? `${rel}/${names[i]}` : names[i];
       if (s.isDirectory()) await walk(a, r);
       else if (s.isFile()) out.push({ rel: r, abs: a, size: s.size });
     }
@@ -53,14 +54,15 @@ export function totalsOf(files: SourceFile[]): { bytes: number; files: number } 
 /** The manifest the destination verifies; sha256 of every file when verify = 'checksum'. */
 export async function buildManifest(files: SourceFile[], verify: 'size' | 'checksum', signal?: AbortSignal): Promise<FileManifest> {
   const out: FileManifest = { verify, files: [] };
+  if (verify === 'size') {
+    // `files` is a listing made after rsync finished: its sizes are the ones to check
+    out.files = files.map((f) => ({ path: f.rel, size: f.size }));
+    return out;
+  }
   for (const f of files) {
     if (signal?.aborted) throw new MechanismError('CANCELLED', 'stopped while hashing');
-    if (verify === 'checksum') {
-      const { size, sha256 } = await hashFile(f.abs);
-      out.files.push({ path: f.rel, size, sha256 });
-    } else {
-      out.files.push({ path: f.rel, size: (await fs.stat(f.abs)).size });
-    }
+    const { size, sha256 } = await hashFile(f.abs);
+    out.files.push({ path: f.rel, size, sha256 });
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { constants as C, promises as fs } from 'node:fs';
+import { constants as C, promises as fs, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { utils, type Attributes, type SFTPWrapper } from 'ssh2';
@@ -26,6 +26,7 @@ const MAX_HANDLES = 1024;
 // stays well inside the 256 KiB packets SFTP clients accept, header included
 const MAX_READ = 64 * 1024;
 const READDIR_BATCH = 128;
+const READDIR_LSTAT_CONCURRENCY = 32;
 
 type OpenHandle =
   | { kind: 'file'; fh: FileHandle; jp: JailedPath }
@@ -232,12 +233,22 @@ export class SftpSession {
     if (!entry || entry.kind !== 'dir') throw new SftpRequestError(STATUS_CODE.FAILURE, 'invalid handle');
     if (!entry.entries) {
       const names = ['.', '..', ...(await fs.readdir(entry.jp.real))];
+      // lstat: a symlink is listed as a link, never described by its target. Several at once: one
+      // after another, a folder of thousands of files kept a re-sync waiting for seconds
+      const stats = new Array<Stats | null>(names.length);
+      let next = 0;
+      const worker = async () => {
+        while (next < names.length) {
+          const i = next++;
+          stats[i] = await fs.lstat(path.join(entry.jp.real, names[i])).catch(() => null);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(READDIR_LSTAT_CONCURRENCY, names.length) }, worker));
       entry.entries = [];
-      for (const name of names) {
-        // lstat: a symlink is listed as a link, never described by its target
-        const st = await fs.lstat(path.join(entry.jp.real, name)).catch(() => null);
-        if (st) entry.entries.push({ filename: name, longname: longnameOf(name, st), attrs: attrsOf(st) });
-      }
+      names.forEach((name, i) => {
+        const st = stats[i];
+        if (st) entry.entries!.push({ filename: name, longname: longnameOf(name, st), attrs: attrsOf(st) });
+      });
     }
     if (entry.entries.length === 0) return this.reply(id, STATUS_CODE.EOF);
     this.out.name(id, entry.entries.splice(0, READDIR_BATCH));

@@ -48,11 +48,14 @@ export async function scanSource(localPath: string, isDriveRoot: boolean, signal
     const { abs, rel } = stack.pop()!;
     const names = (await fs.readdir(abs)).sort();
     const subdirs: Array<{ abs: string; rel: string }> = [];
-    for (const name of names) {
-      if (signal?.aborted) throw new MechanismError('CANCELLED', 'stopped while listing the source');
+    if (signal?.aborted) throw new MechanismError('CANCELLED', 'stopped while listing the source');
+    // a folder's entries are looked at together: one lstat after another, 10,000 files took seconds
+    const stats = await lstatAll(names.map((name) => path.join(abs, name)), signal);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
       const childAbs = path.join(abs, name);
       const childRel = rel ? `${rel}/${name}` : name;
-      const st = await fs.lstat(childAbs);
+      const st = stats[i];
       if (st.isDirectory()) {
         tree.dirs.push(dirOf(childRel, st));
         subdirs.push({ abs: childAbs, rel: childRel });
@@ -68,6 +71,23 @@ export async function scanSource(localPath: string, isDriveRoot: boolean, signal
   }
   return tree;
 }
+
+/** lstat of every path, at most LSTAT_CONCURRENCY at once, in order (an error rejects, as one lstat would; so does `signal`). */
+async function lstatAll(paths: string[], signal?: AbortSignal): Promise<Stats[]> {
+  const out = new Array<Stats>(paths.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      if (signal?.aborted) throw new MechanismError('CANCELLED', 'stopped while listing the source');
+      const i = next++;
+      out[i] = await fs.lstat(paths[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(LSTAT_CONCURRENCY, paths.length)) }, worker));
+  return out;
+}
+
+const LSTAT_CONCURRENCY = 32;
 
 /** Refuses a source that is missing, unreadable or a symlink (prepare checks this much only). */
 export async function checkSource(p: string): Promise<void> {
