@@ -130,23 +130,27 @@ export class GatewayClient {
   ): Promise<T> {
     const url = new URL(path.replace(/^\//, ''), gw.url.endsWith('/') ? gw.url : `${gw.url}/`);
     const body = payload === undefined ? '' : JSON.stringify(payload);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (payload !== undefined) headers['content-type'] = 'application/json';
-    if (opts.sign !== false) {
-      Object.assign(
-        headers,
-        signRequest({ method, path: url.pathname + url.search, body, keyId: 'core', signSecretKey: this.keys.secretKey }),
-      );
-    }
-    let res: Response;
-    let text: string;
-    try {
-      res = await fetch(url, {
+    const request = (): Promise<Response> => {
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (payload !== undefined) headers['content-type'] = 'application/json';
+      if (opts.sign !== false) {
+        // signed per attempt: a resent request needs a nonce of its own
+        Object.assign(
+          headers,
+          signRequest({ method, path: url.pathname + url.search, body, keyId: 'core', signSecretKey: this.keys.secretKey }),
+        );
+      }
+      return fetch(url, {
         method,
         headers,
         body: payload === undefined ? undefined : body,
         signal: AbortSignal.timeout(opts.timeoutMs ?? this.instance.timeouts.call),
       });
+    };
+    let res: Response;
+    let text: string;
+    try {
+      res = await request().catch((e) => (staleConnection(e) ? request() : Promise.reject(e)));
       text = await res.text();
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name ?? 'error';
@@ -198,4 +202,15 @@ export class GatewayClient {
       providerId: gw.id,
     });
   }
+}
+
+/**
+ * fetch reuses kept-alive connections, and one that the gateway is closing for idleness at that very
+ * moment fails the request before the gateway read it ("other side closed", nodejs/undici#3141; seen
+ * under load). Every gateway call is idempotent by transfer id, so such a call is sent once more, on
+ * a new connection.
+ */
+function staleConnection(e: unknown): boolean {
+  const code = (e as { cause?: { code?: string } }).cause?.code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
 }
