@@ -84,6 +84,27 @@ describe('trigger', () => {
     expect((await w.finalize(w.b, id, { outcome: 'expired' })).body).toEqual({ ok: true });
   });
 
+  it("asks the plugin to cancel and finalize once when several finalizes arrive together (the core's and the expiry's)", async () => {
+    const id = 't-trig-7';
+    const past = new Date(Date.now() - 1000).toISOString();
+    await w.negotiate(id, { path: 'set', triggerDeadline: past }, { triggerDeadline: past });
+    // the core's finalize 'expired', repeated while the first is still running, and the sweep due too
+    const answers = await Promise.all([
+      ...[1, 2, 3, 4].map(() => w.finalize(w.a, id, { outcome: 'expired', role: 'source' })),
+      ...[1, 2, 3, 4].map(() => w.finalize(w.b, id, { outcome: 'expired', role: 'destination' })),
+    ]);
+    for (const a of answers) expect(a).toEqual({ status: 200, body: { ok: true } });
+    for (const site of [w.a, w.b]) {
+      await w.core.until('the sweep to have passed', async () => (await w.status(site, id)).body.phase === 'finalized');
+    }
+    expect(fixtureLog.calls.filter((c) => c.transferId === id && ['cancel', 'finalize'].includes(c.method)).map((c) => `${c.role}:${c.method}`).sort()).toEqual([
+      'destination:cancel',
+      'destination:finalize',
+      'source:cancel',
+      'source:finalize',
+    ]);
+  });
+
   it('refuses to trigger a cancelled transfer, and an unknown one', async () => {
     const id = 't-trig-6';
     const n = await w.negotiate(id, { path: 'set' });
