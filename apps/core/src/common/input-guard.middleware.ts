@@ -12,22 +12,26 @@ export const MAX_BODY_DEPTH = 32;
  *   text or jsonb with NUL, nor even compare a parameter holding one, so the query failed;
  * - a JSON body nested deeper than MAX_BODY_DEPTH: class-transformer (the DTO pipe) recursed into
  *   it until the stack ran out.
- * One check here instead of one per field.
+ * One check here instead of one per field. A NUL in a drive path (a field or query parameter named
+ * `path`) is BAD_PATH, as normalizeDrivePath would say.
  */
 export function inputGuard(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const problem = problemIn(req);
     if (!problem) return next();
-    sendError(res, req, new DomainError('VALIDATION_FAILED', `invalid request: ${problem}`), logger);
+    sendError(res, req, problem, logger);
   };
 }
 
-function problemIn(req: Request): string | null {
-  if (decoded(req.path).includes('\0')) return 'the path contains a NUL character';
-  if (inspect(req.query) === 'nul') return 'the query string contains a NUL character';
-  const body = inspect(req.body);
-  if (body === 'nul') return 'the body contains a NUL character';
-  if (body === 'deep') return `the body is nested deeper than ${MAX_BODY_DEPTH} levels`;
+function problemIn(req: Request): DomainError | null {
+  const invalid = (why: string) => new DomainError('VALIDATION_FAILED', `invalid request: ${why}`);
+  if (decoded(req.path).includes('\0')) return invalid('the URL path contains a NUL character');
+  for (const [where, value] of [['query string', req.query], ['body', req.body]] as const) {
+    const found = inspect(value);
+    if (found === 'deep') return invalid(`the ${where} is nested deeper than ${MAX_BODY_DEPTH} levels`);
+    if (found === 'path') return new DomainError('BAD_PATH', `a path in the ${where} contains a NUL byte`);
+    if (found) return invalid(`the ${where} contains a NUL character`);
+  }
   return null;
 }
 
@@ -39,18 +43,18 @@ function decoded(path: string): string {
   }
 }
 
-/** Walks a parsed value without recursion (it may nest thousands deep). */
-function inspect(value: unknown): 'nul' | 'deep' | null {
-  const stack: Array<[unknown, number]> = [[value, 0]];
+/** Walks a parsed value without recursion (it may nest thousands deep); 'path': NUL under a key `path`. */
+function inspect(value: unknown): 'nul' | 'path' | 'deep' | null {
+  const stack: Array<[unknown, number, string]> = [[value, 0, '']];
   while (stack.length) {
-    const [v, depth] = stack.pop()!;
+    const [v, depth, key] = stack.pop()!;
     if (typeof v === 'string') {
-      if (v.includes('\0')) return 'nul';
+      if (v.includes('\0')) return key === 'path' ? 'path' : 'nul';
     } else if (v && typeof v === 'object') {
       if (depth >= MAX_BODY_DEPTH) return 'deep';
       for (const [k, c] of Object.entries(v)) {
         if (k.includes('\0')) return 'nul';
-        stack.push([c, depth + 1]);
+        stack.push([c, depth + 1, Array.isArray(v) ? key : k]);
       }
     }
   }

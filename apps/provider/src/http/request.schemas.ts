@@ -73,11 +73,13 @@ const MAX_DEPTH = 32;
 
 /**
  * Parses a request body or throws VALIDATION_FAILED listing every problem. Whatever the schema, text
- * with NUL is refused (PostgreSQL can store it neither as text nor in jsonb), and so is nesting
- * deeper than MAX_DEPTH (opaque parts such as peerPublicParams are stored and handed on as they are).
+ * with NUL is refused (PostgreSQL can store it neither as text nor in jsonb; in a `path`, BAD_PATH),
+ * and so is nesting deeper than MAX_DEPTH (opaque parts such as peerPublicParams are stored and handed
+ * on as they are).
  */
 export function parseRequest<S extends z.ZodTypeAny>(schema: S, body: unknown, what = 'body'): z.output<S> {
   const unsafe = inspect(body);
+  if (unsafe === 'path') throw new DomainError('BAD_PATH', `a path in the ${what} contains a NUL byte`);
   if (unsafe === 'nul') throw new DomainError('VALIDATION_FAILED', `invalid request: the ${what} contains a NUL character`);
   if (unsafe === 'deep') throw new DomainError('VALIDATION_FAILED', `invalid request: the ${what} is nested deeper than ${MAX_DEPTH} levels`);
   const r = schema.safeParse(body);
@@ -86,18 +88,18 @@ export function parseRequest<S extends z.ZodTypeAny>(schema: S, body: unknown, w
   throw new DomainError('VALIDATION_FAILED', `invalid request: ${problems.join('; ')}`, { problems });
 }
 
-/** Walks a parsed value without recursion (it may nest thousands deep). */
-function inspect(value: unknown): 'nul' | 'deep' | null {
-  const stack: Array<[unknown, number]> = [[value, 0]];
+/** Walks a parsed value without recursion (it may nest thousands deep); 'path': NUL under a key `path`. */
+function inspect(value: unknown): 'nul' | 'path' | 'deep' | null {
+  const stack: Array<[unknown, number, string]> = [[value, 0, '']];
   while (stack.length) {
-    const [v, depth] = stack.pop()!;
+    const [v, depth, key] = stack.pop()!;
     if (typeof v === 'string') {
-      if (v.includes('\0')) return 'nul';
+      if (v.includes('\0')) return key === 'path' ? 'path' : 'nul';
     } else if (v && typeof v === 'object') {
       if (depth >= MAX_DEPTH) return 'deep';
       for (const [k, c] of Object.entries(v)) {
         if (k.includes('\0')) return 'nul';
-        stack.push([c, depth + 1]);
+        stack.push([c, depth + 1, Array.isArray(v) ? key : k]);
       }
     }
   }
