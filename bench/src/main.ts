@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -34,11 +34,9 @@ export interface BenchArgs {
 }
 
 function tool(cmd: string, args: string[]): string {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n')[0];
-  } catch (e) {
-    return String((e as { stderr?: string }).stderr ?? '').trim().split('\n')[0] || 'unknown';
-  }
+  // `ssh -V` answers on stderr
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n')[0].replace(/\s+/g, ' ') || 'unknown';
 }
 
 export function machine(): Record<string, unknown> {
