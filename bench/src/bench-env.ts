@@ -144,6 +144,11 @@ export async function startBenchEnv(log: (line: string) => void): Promise<BenchE
         world.gateways.a.drives[0].path = aData;
         world.gateways.b.drives[0].path = bInbox;
         for (const g of [world.gateways.a, world.gateways.b]) g.plugins = [...g.plugins, rsync];
+        // FERRY_BENCH_SFTP_OPTIONS='{"parallelFiles":32}': sftp plugin options to try (tuning)
+        const sftpExtra = process.env.FERRY_BENCH_SFTP_OPTIONS ? (JSON.parse(process.env.FERRY_BENCH_SFTP_OPTIONS) as Record<string, unknown>) : {};
+        for (const g of [world.gateways.a, world.gateways.b]) {
+          for (const p of g.plugins) if (p.package === '@ferry/plugin-sftp') p.options = { ...p.options, ...sftpExtra };
+        }
         world.gateways.b.identities = world.gateways.b.identities.map((i) => (i.name === 'alice' ? { ...i, account: sshd.account } : i));
       },
     });
