@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type * as NodeModule from 'node:module';
 import type { PGlite as PGliteInstance, PGliteOptions } from '@electric-sql/pglite';
+import { prepareDataDir } from './pglite-template.util';
 
 // PGlite loads its wasm runtime with dynamic import(). Jest's module sandbox refuses dynamic import
 // without --experimental-vm-modules, so PGlite is required through Node's own loader (taken from
@@ -11,6 +14,24 @@ const builtinModule =
   (require('node:module') as typeof NodeModule);
 const nodeRequire = builtinModule.createRequire(__filename);
 const { PGlite, types } = nodeRequire('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
+
+/** the installed PGlite's version (its package.json is not exported: found next to its entry file) */
+const PGLITE_VERSION = ((): string => {
+  for (let dir = path.dirname(nodeRequire.resolve('@electric-sql/pglite')); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (!fs.existsSync(file)) continue;
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === '@electric-sql/pglite' && pkg.version) return pkg.version;
+  }
+  return 'unknown';
+})();
+
+/**
+ * PGlite's default 128 MB of shared buffers made an idle core on PGlite use ~300 MB (and ~880 MB
+ * right after its initdb); the embedded database is for small sites and the demo, where 32 MB is
+ * plenty (docs/performance.md). Larger sites use a PostgreSQL server (DATABASE_URL).
+ */
+const CORE_POSTGRESQL_CONF = ['shared_buffers=32MB', 'wal_buffers=1MB', 'work_mem=4MB'];
 
 type Callback = (err: unknown, result: unknown) => void;
 
@@ -29,7 +50,14 @@ type Callback = (err: unknown, result: unknown) => void;
 export function createPgliteDriver(options: PGliteOptions): { Pool: new () => EventEmitter } {
   let db: Promise<PGliteInstance> | null = null;
   const instance = () =>
-    (db ??= PGlite.create({ ...options, serializers: { [types.BOOL]: boolLiteral, ...(options.serializers ?? {}) } }));
+    (db ??= (async () => {
+      if (options.dataDir) await prepareDataDir(options.dataDir, (o) => PGlite.create(o), PGLITE_VERSION);
+      return PGlite.create({
+        postgresqlconf: CORE_POSTGRESQL_CONF,
+        ...options,
+        serializers: { [types.BOOL]: boolLiteral, ...(options.serializers ?? {}) },
+      });
+    })());
 
   class PglitePool extends EventEmitter {
     async connect(cb: (err: unknown, client: PglitePool | null, release: () => void) => void): Promise<void> {
