@@ -4,7 +4,7 @@ import { hashTree, Stack, startStack, writeRandomFile } from '../harness';
 import { RunningPostgres, startPostgres } from '../setup/postgres-server';
 import { callsSince, gatewayPluginCalls, gatewayPluginErrors, PluginCalls } from './support/counters.util';
 import { sql } from './support/sql.util';
-import { pool, statesOf, TransferDriver } from './support/transfer-driver.util';
+import { freshConnectionFetch, pool, statesOf, TransferDriver } from './support/transfer-driver.util';
 
 /**
  * PostgreSQL restarted while transfers run: the core and both gateways keep their databases on a
@@ -71,7 +71,7 @@ it('PostgreSQL restarted mid-run: core and gateways reconnect and finish every t
   let back = false;
   void restarted.then(() => (back = true));
   while (!back) {
-    const res = await fetch(`${stack.coreUrl}/api/tasks`, { headers: { authorization: `Bearer ${stack.tokens.alice}`, connection: 'close' } });
+    const res = await freshConnectionFetch(`${stack.coreUrl}/api/tasks`, { headers: { authorization: `Bearer ${stack.tokens.alice}` } });
     const body = (await res.json().catch(() => ({}))) as { error?: { code?: string } };
     duringOutage.push({ status: res.status, code: body.error?.code, retryAfter: res.headers.get('retry-after') });
     await new Promise((r) => setTimeout(r, 250));

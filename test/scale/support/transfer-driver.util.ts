@@ -1,3 +1,4 @@
+import * as http from 'node:http';
 import type { TaskState, TaskView, TransferView, TriggerRequest } from '@ferry/contracts';
 import { isEndState } from '@ferry/contracts';
 import { CoreApiClient } from '../../../apps/cli/src/api/core-api.client';
@@ -27,7 +28,8 @@ export class TransferDriver {
   /** The providers' keys, read once all are known (the core fetches a gateway's keys when first needed). */
   async trusted(): Promise<Record<string, TrustedProviderKeys>> {
     if (this.keys) return this.keys;
-    const keys = await this.researcher.trustedKeys();
+    const keys: Record<string, TrustedProviderKeys> = {};
+    for (const p of await this.api(0).providers()) keys[p.id] = { signPublicKey: p.signPublicKey, boxPublicKey: p.boxPublicKey };
     if (Object.values(keys).every((k) => k.signPublicKey && k.boxPublicKey)) this.keys = keys;
     return keys;
   }
@@ -72,13 +74,33 @@ export class TransferDriver {
 }
 
 /**
- * fetch on a new connection each time. Node's fetch (undici) may reuse a kept-alive socket at the
- * moment the server closes it for idleness (Node's server default: 5 s), and the request then fails
- * with "other side closed" without reaching the server (nodejs/undici#3141). A client may not
- * blindly resend a POST that creates something, so the tests' clients do not keep sockets.
+ * fetch on a new connection each time, made with node:http without an agent. Node's fetch (undici)
+ * may send a request on a kept-alive socket at the moment the server closes it (idle timeout, or
+ * `connection: close` on the previous answer), and the request then fails with "other side closed"
+ * without reaching the server (nodejs/undici#3141; seen here under load even with `connection:
+ * close`). A client may not blindly resend a POST that creates something, so the tests' clients do
+ * not share sockets at all.
  */
 export const freshConnectionFetch: typeof fetch = (input, init) =>
-  fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), connection: 'close' } });
+  new Promise((resolve, reject) => {
+    const body = typeof init?.body === 'string' ? init.body : undefined;
+    const headers: Record<string, string | number> = { ...(init?.headers as Record<string, string>), connection: 'close' };
+    if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
+    const req = http.request(new URL(String(input)), { method: init?.method ?? 'GET', headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        const answerHeaders = Object.entries(res.headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]])) as Array<[string, string]>;
+        const content = status === 204 || status === 304 || init?.method === 'HEAD' ? null : Buffer.concat(chunks);
+        resolve(new Response(content, { status, headers: answerHeaders }));
+      });
+    });
+    // the shape fetch rejects with, so callers read the cause's code as they would from fetch
+    req.on('error', (e) => reject(Object.assign(new TypeError('fetch failed'), { cause: e })));
+    req.end(body);
+  });
 
 /** Runs `work` for every item with at most `limit` at a time; results in item order. */
 export async function pool<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
