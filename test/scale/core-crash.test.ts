@@ -118,7 +118,7 @@ it('a replica killed while negotiating: the other one finishes the negotiations;
   process.stdout.write(
     `core-crash/negotiation: replica killed with ${negotiatingAtKill} of 24 transfers negotiating, ${preparedAtKill} prepared at the source ` +
       `(${answered} creates answered); ` +
-      `${n} resumed by the other replica and SUCCEEDED\n`,
+      `those resumed by the other replica; all ${n} recorded transfers SUCCEEDED\n`,
   );
 }, 240_000);
 
