@@ -15,7 +15,7 @@ const file =
   process.argv[2] ??
   fs
     .readdirSync(dir)
-    .filter((f) => f.endsWith('.json') && !f.includes('quick'))
+    .filter((f) => f.endsWith('.json') && !f.includes('quick') && !f.includes('partial'))
     .sort()
     .map((f) => path.join(dir, f))
     .pop();
