@@ -86,7 +86,7 @@ export async function main(args: BenchArgs): Promise<ScenarioResult[]> {
   } finally {
     await (env as BenchEnv | null)?.stop();
   }
-  const doc = { date: started.toISOString(), quick: args.quick, partial: !!args.only, rounds: ctx.rounds, machine: info, seconds: (Date.now() - started.getTime()) / 1000, scenarios: results };
+  const doc = { date: started.toISOString(), quick: args.quick, partial, rounds: ctx.rounds, machine: info, seconds: (Date.now() - started.getTime()) / 1000, scenarios: results };
   const outDir = path.join(__dirname, '..', 'results');
   fs.mkdirSync(outDir, { recursive: true });
   // runs of some scenarios or tools only are marked, so report.js never takes one for a full run
