@@ -86,11 +86,11 @@ export async function main(args: BenchArgs): Promise<ScenarioResult[]> {
   } finally {
     await (env as BenchEnv | null)?.stop();
   }
+  // runs of some scenarios or tools only are marked, so report.js never takes one for a full run
+  const partial = !!args.only || !!process.env.FERRY_BENCH_CONTENDERS || !!process.env.FERRY_BENCH_SFTP_OPTIONS;
   const doc = { date: started.toISOString(), quick: args.quick, partial, rounds: ctx.rounds, machine: info, seconds: (Date.now() - started.getTime()) / 1000, scenarios: results };
   const outDir = path.join(__dirname, '..', 'results');
   fs.mkdirSync(outDir, { recursive: true });
-  // runs of some scenarios or tools only are marked, so report.js never takes one for a full run
-  const partial = !!args.only || !!process.env.FERRY_BENCH_CONTENDERS || !!process.env.FERRY_BENCH_SFTP_OPTIONS;
   const suffix = `${args.quick ? '-quick' : ''}${partial ? '-partial' : ''}`;
   const file = args.out ?? path.join(outDir, `${started.toISOString().slice(0, 19).replace(/:/g, '-')}${suffix}.json`);
   fs.writeFileSync(file, JSON.stringify(doc, null, 2) + '\n');
