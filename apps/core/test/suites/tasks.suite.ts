@@ -114,6 +114,8 @@ export function tasksSuite(get: () => CoreHarness): void {
     const r = await control(view.id, 'cancel');
     expect(r.status).toBe(200);
     expect(r.body.state).toBe('CANCELLED');
+    // the reachable gateway is told right after the state change (the answer does not wait for it)
+    await waitFor('destination told', async () => (h.gwB.callsTo('/finalize', view.id).length ? true : undefined));
     expect(h.gwB.callsTo('/finalize', view.id).length).toBe(1);
     await h.gwA.start();
     await waitFor('source told after restart', async () => (h.gwA.callsTo('/finalize', view.id).length ? true : undefined));
