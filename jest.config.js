@@ -18,6 +18,7 @@ module.exports = {
     '^@ferry/contracts$': src('libs/contracts/src/index.ts'),
     '^@ferry/plugin-sdk/testing$': src('libs/plugin-sdk/src/testing/index.ts'),
     '^@ferry/plugin-sdk$': src('libs/plugin-sdk/src/index.ts'),
+    '^@ferry/pglite$': src('libs/pglite/src/index.ts'),
     '^@ferry/openssh$': src('libs/openssh/src/index.ts'),
     '^@ferry/ops$': src('libs/ops/src/index.ts'),
     '^@ferry/plugin-(sftp|rsync|globus|stream-tunnel)$': src('plugins/$1/src/index.ts'),

@@ -4,7 +4,10 @@ import type { DataSourceOptions } from 'typeorm';
 import type { CoreConfig } from '../config/core-config';
 import { CORE_ENTITIES } from './entities';
 import { CORE_MIGRATIONS } from './migrations';
-import { createPgliteDriver } from './pglite-driver.util';
+import { createPgliteDriver } from '@ferry/pglite';
+
+/** 32 MB of shared buffers: plenty for the embedded core (small sites, the demo); larger sites use DATABASE_URL. */
+const CORE_POSTGRESQL_CONF = ['shared_buffers=32MB', 'wal_buffers=1MB', 'work_mem=4MB'];
 import { NestTypeOrmLogger } from './typeorm-logger';
 
 /**
@@ -12,7 +15,7 @@ import { NestTypeOrmLogger } from './typeorm-logger';
  * PGlite in <dataDir>/pglite. Same entities and the same hand-written migrations for both, run at
  * start; never synchronize.
  *
- * PGlite is one connection (see pglite-driver.util.ts), so the repositories avoid multi-statement
+ * PGlite is one connection (see libs/pglite), so the repositories avoid multi-statement
  * transactions at run time: every write is one statement
  * (data-modifying CTEs where two tables change together), which is atomic on both databases.
  */
@@ -34,5 +37,5 @@ export function dataSourceOptions(config: CoreConfig): DataSourceOptions {
   const dir = path.join(config.dataDir, 'pglite');
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   fs.chmodSync(dir, 0o700);
-  return { ...common, driver: createPgliteDriver({ dataDir: dir }) };
+  return { ...common, driver: createPgliteDriver({ dataDir: dir, postgresqlconf: CORE_POSTGRESQL_CONF }) };
 }

@@ -1,6 +1,9 @@
 import * as path from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import { createPgliteDriver } from './pglite-driver.util';
+import { createPgliteDriver } from '@ferry/pglite';
+
+/** The gateway's state is a few rows per transfer: 16 MB of shared buffers is plenty (docs/performance.md). */
+const GATEWAY_POSTGRESQL_CONF = ['shared_buffers=16MB', 'wal_buffers=1MB', 'work_mem=2MB'];
 import { CreateTransfers1763800000000 } from './migrations/1763800000000-create-transfers.migration';
 
 /** Every migration, in order. Run at start-up; the schema is never synchronized from entities. */
@@ -22,5 +25,5 @@ export function gatewayDataSourceOptions(db: { databaseUrl: string | null; state
     logging: false,
   };
   if (db.databaseUrl) return { ...common, url: db.databaseUrl, poolSize: 5 };
-  return { ...common, driver: createPgliteDriver({ dataDir: path.join(db.stateDir, 'pglite') }) };
+  return { ...common, driver: createPgliteDriver({ dataDir: path.join(db.stateDir, 'pglite'), postgresqlconf: GATEWAY_POSTGRESQL_CONF }) };
 }

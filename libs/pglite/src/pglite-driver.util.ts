@@ -27,12 +27,9 @@ const PGLITE_VERSION = ((): string => {
 })();
 
 /**
- * PGlite's default 128 MB of shared buffers made an idle core on PGlite use ~300 MB (and ~880 MB
- * right after its initdb); the embedded database is for small sites and the demo, where 32 MB is
- * plenty (docs/performance.md). Larger sites use a PostgreSQL server (DATABASE_URL).
+ * PGlite's default 128 MB of shared buffers dominated an idle process's RSS; each app passes its own
+ * smaller `postgresqlconf` (core: 32 MB, gateway: 16 MB; docs/performance.md).
  */
-const CORE_POSTGRESQL_CONF = ['shared_buffers=32MB', 'wal_buffers=1MB', 'work_mem=4MB'];
-
 type Callback = (err: unknown, result: unknown) => void;
 
 /**
@@ -53,7 +50,6 @@ export function createPgliteDriver(options: PGliteOptions): { Pool: new () => Ev
     (db ??= (async () => {
       if (options.dataDir) await prepareDataDir(options.dataDir, (o) => PGlite.create(o), PGLITE_VERSION);
       return PGlite.create({
-        postgresqlconf: CORE_POSTGRESQL_CONF,
         ...options,
         serializers: { [types.BOOL]: boolLiteral, ...(options.serializers ?? {}) },
       });

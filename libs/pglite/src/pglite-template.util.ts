@@ -4,9 +4,6 @@ import * as path from 'node:path';
 import type { PGlite as PGliteClass, PGliteOptions } from '@electric-sql/pglite';
 
 /**
- * (The same as apps/provider/src/persistence/pglite-template.util.ts: apps do not import each
- * other, and both PGlite drivers are twins; see docs/architecture.md, Persistence.)
- *
  * A fresh PGlite data folder costs an initdb inside WebAssembly: 8-13 s of CPU and a peak of
  * ~800 MB RSS, at every first start of a core or gateway (and so at every start in the test suites and
  * the benchmark, which use new state folders). The result of initdb is the same every time, so
