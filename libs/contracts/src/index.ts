@@ -4,3 +4,4 @@ export * from './api';
 export * from './gateway-protocol';
 export * from './paths.util';
 export * from './admin';
+export * from './input-safety.util';

@@ -1,10 +1,10 @@
 import type { Logger } from '@nestjs/common';
-import { DomainError } from '@ferry/contracts';
+import { DomainError, findUnsafeInput, MAX_INPUT_DEPTH } from '@ferry/contracts';
 import type { NextFunction, Request, Response } from 'express';
 import { sendError } from '../errors/domain-exception.filter';
 
 /** Deeper than any body the API takes (a few levels), far below what would exhaust the stack. */
-export const MAX_BODY_DEPTH = 32;
+export const MAX_BODY_DEPTH = MAX_INPUT_DEPTH;
 
 /**
  * Refuses, with 400 VALIDATION_FAILED, what no endpoint can take and what used to end as a 500:
@@ -27,7 +27,7 @@ function problemIn(req: Request): DomainError | null {
   const invalid = (why: string) => new DomainError('VALIDATION_FAILED', `invalid request: ${why}`);
   if (decoded(req.path).includes('\0')) return invalid('the URL path contains a NUL character');
   for (const [where, value] of [['query string', req.query], ['body', req.body]] as const) {
-    const found = inspect(value);
+    const found = findUnsafeInput(value, MAX_BODY_DEPTH);
     if (found === 'deep') return invalid(`the ${where} is nested deeper than ${MAX_BODY_DEPTH} levels`);
     if (found === 'path') return new DomainError('BAD_PATH', `a path in the ${where} contains a NUL byte`);
     if (found) return invalid(`the ${where} contains a NUL character`);
@@ -41,22 +41,4 @@ function decoded(path: string): string {
   } catch {
     return path; // malformed escapes are the router's to refuse
   }
-}
-
-/** Walks a parsed value without recursion (it may nest thousands deep); 'path': NUL under a key `path`. */
-function inspect(value: unknown): 'nul' | 'path' | 'deep' | null {
-  const stack: Array<[unknown, number, string]> = [[value, 0, '']];
-  while (stack.length) {
-    const [v, depth, key] = stack.pop()!;
-    if (typeof v === 'string') {
-      if (v.includes('\0')) return key === 'path' ? 'path' : 'nul';
-    } else if (v && typeof v === 'object') {
-      if (depth >= MAX_BODY_DEPTH) return 'deep';
-      for (const [k, c] of Object.entries(v)) {
-        if (k.includes('\0')) return 'nul';
-        stack.push([c, depth + 1, Array.isArray(v) ? key : k]);
-      }
-    }
-  }
-  return null;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError } from '@ferry/contracts';
+import { DomainError, findUnsafeInput, MAX_INPUT_DEPTH } from '@ferry/contracts';
 import { ENVELOPE_ALG } from '@ferry/crypto';
 import { formatIssue } from '../config/load-gateway-config';
 
@@ -69,7 +69,7 @@ export const browseRequestSchema = z.object({
 export const roleQuerySchema = role.optional();
 
 /** Deeper than any request the core sends (a few levels). */
-const MAX_DEPTH = 32;
+const MAX_DEPTH = MAX_INPUT_DEPTH;
 
 /**
  * Parses a request body or throws VALIDATION_FAILED listing every problem. Whatever the schema, text
@@ -78,7 +78,7 @@ const MAX_DEPTH = 32;
  * on as they are).
  */
 export function parseRequest<S extends z.ZodTypeAny>(schema: S, body: unknown, what = 'body'): z.output<S> {
-  const unsafe = inspect(body);
+  const unsafe = findUnsafeInput(body, MAX_DEPTH);
   if (unsafe === 'path') throw new DomainError('BAD_PATH', `a path in the ${what} contains a NUL byte`);
   if (unsafe === 'nul') throw new DomainError('VALIDATION_FAILED', `invalid request: the ${what} contains a NUL character`);
   if (unsafe === 'deep') throw new DomainError('VALIDATION_FAILED', `invalid request: the ${what} is nested deeper than ${MAX_DEPTH} levels`);
@@ -86,22 +86,4 @@ export function parseRequest<S extends z.ZodTypeAny>(schema: S, body: unknown, w
   if (r.success) return r.data;
   const problems = r.error.issues.map((i) => formatIssue(i, [what]));
   throw new DomainError('VALIDATION_FAILED', `invalid request: ${problems.join('; ')}`, { problems });
-}
-
-/** Walks a parsed value without recursion (it may nest thousands deep); 'path': NUL under a key `path`. */
-function inspect(value: unknown): 'nul' | 'path' | 'deep' | null {
-  const stack: Array<[unknown, number, string]> = [[value, 0, '']];
-  while (stack.length) {
-    const [v, depth, key] = stack.pop()!;
-    if (typeof v === 'string') {
-      if (v.includes('\0')) return key === 'path' ? 'path' : 'nul';
-    } else if (v && typeof v === 'object') {
-      if (depth >= MAX_DEPTH) return 'deep';
-      for (const [k, c] of Object.entries(v)) {
-        if (k.includes('\0')) return 'nul';
-        stack.push([c, depth + 1, Array.isArray(v) ? key : k]);
-      }
-    }
-  }
-  return null;
 }

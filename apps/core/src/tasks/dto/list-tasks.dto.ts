@@ -1,33 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { TASK_STATES } from '@ferry/contracts';
-import { Transform } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { TaskPageQueryDto } from '../../common/page-query.dto';
 
-/** GET /api/tasks query: state may repeat (?state=A&state=B) or be a comma list (?state=A,B). */
-export class ListTasksDto {
-  @ApiPropertyOptional({ enum: TASK_STATES, isArray: true, description: 'repeatable or comma-separated' })
-  @IsOptional()
-  @Transform(({ value }) => (Array.isArray(value) ? value : [value]).flatMap((v: unknown) => String(v).split(',')).filter(Boolean))
-  @IsArray()
-  @IsIn(TASK_STATES, { each: true })
-  state?: string[];
-
+/** GET /api/tasks query: the paged task filter, narrowed by kind if asked. */
+export class ListTasksDto extends TaskPageQueryDto {
   @ApiPropertyOptional({ enum: ['transfer', 'tunnel'] })
   @IsOptional()
   @IsIn(['transfer', 'tunnel'])
   kind?: 'transfer' | 'tunnel';
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }

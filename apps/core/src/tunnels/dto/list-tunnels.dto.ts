@@ -1,28 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { TASK_STATES } from '@ferry/contracts';
-import { Transform } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { TaskPageQueryDto } from '../../common/page-query.dto';
 
 /** GET /api/tunnels query: like GET /api/tasks without `kind`. */
-export class ListTunnelsDto {
-  @ApiPropertyOptional({ enum: TASK_STATES, isArray: true, description: 'repeatable or comma-separated' })
-  @IsOptional()
-  @Transform(({ value }) => (Array.isArray(value) ? value : [value]).flatMap((v: unknown) => String(v).split(',')).filter(Boolean))
-  @IsArray()
-  @IsIn(TASK_STATES, { each: true })
-  state?: string[];
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-}
+export class ListTunnelsDto extends TaskPageQueryDto {}
