@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { FileManifest } from '@ferry/contracts';
-import { writeSshClientFiles } from '@ferry/openssh';
+import { writeSshClientFiles, type SshClientFiles } from '@ferry/openssh';
 import { isMechanismError, MechanismError, type PluginContext, type TransferHandle } from '@ferry/plugin-sdk';
 import type { DestinationPeer } from '../peer-params';
 import type { RsyncOptions } from '../rsync.options';
@@ -93,15 +93,14 @@ export class RsyncJob {
     for (let attempt = 1; ; attempt++) {
       if (this.stopped) return;
       const runs = Number(t.state.runs ?? 0);
-      await t.saveState({ runs: runs + 1 });
-      const key = await ctx.secrets.get(secretNames.sshKey(t.id));
-      if (!key) throw new MechanismError('INVALID_STATE', 'the transfer key is gone (finalized or cancelled)', 'fatal');
-      const client = await writeSshClientFiles(path.join(ctx.gateway.dataDir, 'runs', t.id), {
-        privateKey: key,
-        host: this.peer.host,
-        port: this.peer.port,
-        hostPublicKey: this.peer.hostPublicKey,
-      });
+      // the run count is saved while the key file is written: both are on the way to rsync's start
+      const [saved, written] = await Promise.allSettled([t.saveState({ runs: runs + 1 }), this.writeClientFiles()]);
+      if (saved.status === 'rejected') {
+        if (written.status === 'fulfilled') await written.value.remove();
+        throw saved.reason;
+      }
+      if (written.status === 'rejected') throw written.reason;
+      const client = written.value;
       const base = {
         source: t.localPath,
         contents,
@@ -181,6 +180,18 @@ export class RsyncJob {
     if (!isMechanismError(e)) this.ctx.logger.error('rsync job failed unexpectedly', { transferId: this.t.id, error: String((e as Error)?.stack ?? e) });
     await this.t.saveState({ phase: 'failed', error: { code: err.code, message: err.message } });
     this.t.fail(err.code, err.message);
+  }
+
+  /** the run's key file and one-line known_hosts, in a private folder (removed when rsync exits) */
+  private async writeClientFiles(): Promise<SshClientFiles> {
+    const key = await this.ctx.secrets.get(secretNames.sshKey(this.t.id));
+    if (!key) throw new MechanismError('INVALID_STATE', 'the transfer key is gone (finalized or cancelled)', 'fatal');
+    return writeSshClientFiles(path.join(this.ctx.gateway.dataDir, 'runs', this.t.id), {
+      privateKey: key,
+      host: this.peer.host,
+      port: this.peer.port,
+      hostPublicKey: this.peer.hostPublicKey,
+    });
   }
 
   /**
