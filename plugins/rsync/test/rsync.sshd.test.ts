@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Client } from 'ssh2';
+import { findTaggedSessions } from '@ferry/openssh';
 import plugin, { rsyncSecretNames, type RsyncOptions, type RsyncPlugin } from '@ferry/plugin-rsync';
 import {
   diffTrees,
@@ -237,8 +238,12 @@ describe('rsync plugin with a real sshd', () => {
     await c.triggerSource();
     await c.waitForMidTransfer();
     expect(hasKey(c)).toBe(true);
+    expect(await findTaggedSessions(c.id)).not.toEqual([]); // rrsync / rsync --server at work
+    // revocation ends the sessions by the account's uid kept since prepare (no look-up at the end)
+    expect(c.destination.state.uid).toBe(sshd.uid);
     await c.cancel();
     expect(hasKey(c)).toBe(false);
+    expect(await findTaggedSessions(c.id)).toEqual([]);
     await c.finalize('cancelled');
     expect(fs.existsSync(path.join(c.destination.localPath, 'bigonly', 'big.bin'))).toBe(false);
 
