@@ -6,6 +6,8 @@ import { endTaggedSessions } from './session-process.util';
 export interface RevokeTransferKeyOptions {
   /** the account whose file holds the key; without it every file in the folder is searched */
   account?: string;
+  /** the account's uid when the caller already knows it (looking it up runs getent and id) */
+  uid?: number;
   /**
    * also end the transfer's sessions that are still open on sshd (processes tagged with
    * taggedCommand). Skip it when the key was never installed: it costs a walk through /proc.
@@ -26,7 +28,7 @@ export async function revokeTransferKey(
   const removed = await keys.remove(transferId, o.account);
   if (!o.endSessions) return { removed, ended: [] };
   // only the account's processes: a tag in another user's environment is not ours to act on
-  const uid = o.account ? await lookupAccount(o.account).then((a) => a.uid, () => undefined) : undefined;
+  const uid = o.uid ?? (o.account ? await lookupAccount(o.account).then((a) => a.uid, () => undefined) : undefined);
   const ended = await endTaggedSessions(transferId, { uid });
   if (ended.length > 0) o.logger?.info('ended sessions of a revoked key', { transferId, processes: ended.length });
   return { removed, ended };

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Client } from 'ssh2';
+import { findTaggedSessions } from '@ferry/openssh';
 import plugin, { rsyncSecretNames, type RsyncOptions, type RsyncPlugin } from '@ferry/plugin-rsync';
 import {
   diffTrees,
@@ -106,6 +107,8 @@ describe('rsync plugin with a real sshd', () => {
     expect(files.length).toBeGreaterThan(1000);
     expect(manifest.files.length).toBe(files.length);
     for (const f of manifest.files) expect(f.sha256).toBe(src.get(f.path.slice('tree/'.length))!.sha256);
+    // the file list is rsync's own (names with quotes, emoji and unicode decoded), not a listing made afterwards
+    expect(pair.source.parts.logger.text()).not.toMatch(/listing the source instead/);
 
     const last = t.source.record.reports[t.source.record.reports.length - 1];
     const bytes = files.reduce((n, [, e]) => n + e.size, 0);
@@ -127,8 +130,53 @@ describe('rsync plugin with a real sshd', () => {
     expect(stats.regularFilesTransferred).toBe(0);
     expect(stats.totalFileSize).toBeGreaterThan(BIG);
     expect(t.source.record.reports.at(-1)?.message).toMatch(/already up to date/);
-    expect((await t.finalize('succeeded')).destination?.ok).toBe(true);
+    // rsync sent nothing, yet its file list names every file: the manifest is complete
+    const src = await readTree(path.join(pair.source.driveRoot, 'tree'), false);
+    const expected = [...src].filter(([, e]) => e.type === 'file').map(([rel, e]) => ({ path: `tree/${rel}`, size: e.size }));
+    expect(sortByPath(t.manifest!.files)).toEqual(sortByPath(expected));
+    expect(pair.source.parts.logger.text()).not.toMatch(/listing the source instead/);
+    const result = await t.finalize('succeeded');
+    expect(result.destination).toMatchObject({ ok: true, message: `verified ${expected.length} file(s) by size` });
     expect(hasKey(t)).toBe(false);
+  });
+
+  it('still catches a file missing or cut short at the destination with a manifest from rsync’s list (size)', async () => {
+    const t = await pair.transfer({ sourcePath: 'tree/many', destinationPath: 'inbox-many' });
+    await t.run();
+    expect(t.source.record.failures).toEqual([]);
+    expect(t.manifest!.files).toHaveLength(1000);
+    const size = (p: string) => t.manifest!.files.find((f) => f.path === p)!.size;
+    fs.rmSync(path.join(t.destination.localPath, 'many', 'd3', 'f005.txt'));
+    fs.truncateSync(path.join(t.destination.localPath, 'many', 'd7', 'f006.txt'), 1);
+    const result = await t.finalize('succeeded');
+    expect(result.destination?.ok).toBe(false);
+    expect(result.destination?.mismatches).toEqual([
+      { path: 'many/d3/f005.txt', expected: String(size('many/d3/f005.txt')), actual: null },
+      { path: 'many/d7/f006.txt', expected: String(size('many/d7/f006.txt')), actual: '1' },
+    ]);
+    expect(hasKey(t)).toBe(false);
+  });
+
+  it('lists the source itself when rsync’s file list does not add up to its --stats (a line lost)', async () => {
+    // an rsync that loses one line of its output on the way to the gateway
+    const lossy = path.join(sshd.root, 'rsync-losing-a-line.sh');
+    fs.writeFileSync(lossy, "#!/bin/bash\nset -o pipefail\nrsync \"$@\" | grep -v ' many/d0/f000.txt$'\n", { mode: 0o755 });
+    const p = await PluginPair.start(plugin, options({ rsyncPath: lossy }), setup());
+    try {
+      await writeTree(path.join(p.source.driveRoot, 'many'), { d0: { 'f000.txt': 'first\n', 'f001.txt': 'second\n' }, d1: { 'f000.txt': 'third\n' } });
+      const t = await p.transfer({ sourcePath: 'many' });
+      await t.run();
+      expect(t.source.record.failures).toEqual([]);
+      expect(p.source.parts.logger.text()).toMatch(/listing the source instead/);
+      expect(sortByPath(t.manifest!.files)).toEqual([
+        { path: 'many/d0/f000.txt', size: 6 },
+        { path: 'many/d0/f001.txt', size: 7 },
+        { path: 'many/d1/f000.txt', size: 6 },
+      ]);
+      expect((await t.finalize('succeeded')).destination?.ok).toBe(true);
+    } finally {
+      await p.stop();
+    }
   });
 
   it('catches one byte changed at the destination before finalize (checksum), listing the file', async () => {
@@ -166,6 +214,15 @@ describe('rsync plugin with a real sshd', () => {
     const stats = t.source.state.lastStats as Record<string, number>;
     expect(stats.matchedData).toBeGreaterThan(0); // the partial file was the basis: only the rest was sent
     expect(t.source.record.reports.some((r) => /retrying/.test(r.message ?? ''))).toBe(true);
+    // no listing before rsync: the first run's total is estimated from progress2's percentage, the
+    // resumed run's comes exactly from its dry run
+    const totals = t.source.record.reports.map((r) => r.bytesTotal).filter((b): b is number => b !== null);
+    expect(totals.length).toBeGreaterThan(0);
+    for (const b of totals) expect(Math.abs(b - BIG) / BIG).toBeLessThan(0.5);
+    const retry = t.source.record.reports.findIndex((r) => /retrying/.test(r.message ?? ''));
+    const afterRetry = t.source.record.reports.slice(retry + 1);
+    expect(afterRetry.length).toBeGreaterThan(0);
+    for (const r of afterRetry) expect(r.bytesTotal).toBe(BIG);
     expect(await sha256OfFile(path.join(t.destination.localPath, 'bigonly', 'big.bin'))).toBe(
       await sha256OfFile(path.join(slow.source.driveRoot, 'bigonly', 'big.bin')),
     );
@@ -181,8 +238,12 @@ describe('rsync plugin with a real sshd', () => {
     await c.triggerSource();
     await c.waitForMidTransfer();
     expect(hasKey(c)).toBe(true);
+    expect(await findTaggedSessions(c.id)).not.toEqual([]); // rrsync / rsync --server at work
+    // revocation ends the sessions by the account's uid kept since prepare (no look-up at the end)
+    expect(c.destination.state.uid).toBe(sshd.uid);
     await c.cancel();
     expect(hasKey(c)).toBe(false);
+    expect(await findTaggedSessions(c.id)).toEqual([]);
     await c.finalize('cancelled');
     expect(fs.existsSync(path.join(c.destination.localPath, 'bigonly', 'big.bin'))).toBe(false);
 
@@ -351,6 +412,10 @@ describe('rsync plugin with a real sshd', () => {
     await pair.source.plugin.finalize(t.source, 'expired');
   });
 });
+
+function sortByPath<T extends { path: string }>(files: readonly T[]): T[] {
+  return [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
 
 /** The pid of the transfer's rsync client (argv[0] rsync, its -e names the transfer's run folder). */
 function rsyncPidOf(transferId: string): number | null {

@@ -61,6 +61,8 @@ export class DestinationRole {
       state: {
         phase: 'prepared' satisfies DestinationPhase,
         account: account.name,
+        // kept so that revocation need not look the account up again (two processes) at finalize
+        uid: account.uid,
         sourcePublicKey: src.sshPublicKey,
         item: src.item,
         from: src.sourceAddresses ?? null,
@@ -131,7 +133,8 @@ export class DestinationRole {
   private async revoke(t: TransferHandle): Promise<void> {
     if (!this.keys) return;
     const account = typeof t.state.account === 'string' ? t.state.account : undefined;
-    await revokeTransferKey(this.keys, t.id, { account, endSessions: !!t.state.triggeredAt, logger: this.ctx.logger });
+    const uid = typeof t.state.uid === 'number' ? t.state.uid : undefined;
+    await revokeTransferKey(this.keys, t.id, { account, uid, endSessions: !!t.state.triggeredAt, logger: this.ctx.logger });
   }
 
   private async removePartials(t: TransferHandle): Promise<string[]> {

@@ -22,13 +22,16 @@ describe('rsync command line', () => {
     expect(buildRsyncArgs({ ...base, peer: { ...peer, host: '::1' } }).slice(-1)).toEqual(['alice@[::1]:']);
   });
 
-  it('asks for partial files, progress2, stats, and checksums only when verify = checksum', () => {
+  it('asks for partial files, progress2, the itemized file list, stats, and checksums only when verify = checksum', () => {
     const plain = buildRsyncArgs(base);
-    expect(plain).toEqual(expect.arrayContaining(['-a', '--partial', '--info=progress2', '--stats', '--no-human-readable', '--timeout=120']));
+    expect(plain).toEqual(
+      expect.arrayContaining(['-a', '--partial', '--info=progress2,name2', '--out-format=%i %l %n', '--stats', '--no-human-readable', '--timeout=120']),
+    );
     expect(plain).not.toContain('--checksum');
     expect(buildRsyncArgs({ ...base, checksum: true, bwlimitKiBps: 100 })).toEqual(expect.arrayContaining(['--checksum', '--bwlimit=100']));
     const dry = buildRsyncArgs({ ...base, dryRun: true });
     expect(dry).toContain('--dry-run');
-    expect(dry).not.toContain('--info=progress2');
+    expect(dry).not.toContain('--info=progress2,name2');
+    expect(dry.some((a) => a.startsWith('--out-format'))).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { sshClientArgs, sshTarget, type SshClientFiles } from '@ferry/openssh';
 import type { DestinationPeer } from '../peer-params';
+import { LIST_OUT_FORMAT } from './rsync-file-list.parser';
 
 /**
  * The rsync command line of one run. rsync is spawned without a shell; it splits the -e string
@@ -36,7 +37,9 @@ export function buildRsyncArgs(a: RsyncRunArgs): string[] {
     `--timeout=${a.ioTimeoutSeconds}`,
   ];
   if (a.dryRun) args.push('--dry-run');
-  else args.push('--info=progress2');
+  // progress2 for the figures; every entry of the file list with its size (name2: unchanged ones
+  // too), from which the manifest is made without listing the tree again (rsync-file-list.parser)
+  else args.push('--info=progress2,name2', `--out-format=${LIST_OUT_FORMAT}`);
   if (a.checksum) args.push('--checksum'); // compare by content, not size + mtime
   if (a.bwlimitKiBps) args.push(`--bwlimit=${a.bwlimitKiBps}`);
   args.push('-e', ssh.map(rsyncEscape).join(' '));

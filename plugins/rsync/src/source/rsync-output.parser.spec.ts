@@ -30,6 +30,7 @@ describe('rsync output parsing', () => {
     ].join('\n');
     expect(parseStats(out)).toEqual({
       numberOfFiles: 1005,
+      regularFiles: 1003,
       regularFilesTransferred: 0,
       totalFileSize: 52_428_800,
       totalTransferredFileSize: 0,

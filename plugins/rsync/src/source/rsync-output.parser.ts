@@ -46,6 +46,8 @@ function parseClock(s: string): number | null {
 /** The --stats block (all figures in bytes / counts). */
 export interface RsyncStats {
   numberOfFiles: number | null;
+  /** "reg:" of "Number of files: N (reg: X, dir: Y, ...)"; 0 when the list has no regular file */
+  regularFiles: number | null;
   regularFilesTransferred: number | null;
   totalFileSize: number | null;
   totalTransferredFileSize: number | null;
@@ -59,8 +61,11 @@ export function parseStats(output: string): RsyncStats {
     const m = new RegExp(`^${label}:\\s*([\\d,]+)`, 'm').exec(output);
     return m ? num(m[1]) : null;
   };
+  const files = /^Number of files:\s*[\d,]+(?:\s*\(([^)]*)\))?/m.exec(output);
+  const reg = files ? /(?:^|,\s*)reg:\s*([\d,]+)/.exec(files[1] ?? '') : null;
   return {
     numberOfFiles: grab('Number of files'),
+    regularFiles: files ? (reg ? num(reg[1]) : 0) : null,
     regularFilesTransferred: grab('Number of regular files transferred'),
     totalFileSize: grab('Total file size'),
     totalTransferredFileSize: grab('Total transferred file size'),

@@ -1,14 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { writeSshClientFiles } from '@ferry/openssh';
+import type { FileManifest } from '@ferry/contracts';
+import { writeSshClientFiles, type SshClientFiles } from '@ferry/openssh';
 import { isMechanismError, MechanismError, type PluginContext, type TransferHandle } from '@ferry/plugin-sdk';
 import type { DestinationPeer } from '../peer-params';
 import type { RsyncOptions } from '../rsync.options';
 import { secretNames } from '../secret-names';
 import { buildRsyncArgs } from './rsync-args.util';
 import { mapRsyncExit, type RsyncExit } from './rsync-exit.mapper';
-import { LineSplitter, parseProgress2, parseStats, type RsyncStats } from './rsync-output.parser';
-import { buildManifest, listSourceFiles, totalsOf } from './source-tree.util';
+import { parseListEntry, regularFilesOf, type RsyncListEntry } from './rsync-file-list.parser';
+import { LineSplitter, parseProgress2, parseStats, type Progress2, type RsyncStats } from './rsync-output.parser';
+import { buildManifest, listSourceFiles, totalsOf, type SourceFile } from './source-tree.util';
 
 export type StopReason = 'pause' | 'cancel' | 'shutdown';
 
@@ -16,15 +18,23 @@ interface ChildResult extends RsyncExit {
   stdout: string;
 }
 
+/** one rsync run's figures: where it started from, the totals when known, the file list so far */
+interface RunFigures {
+  baseline: { bytes: number; files: number };
+  totals: { bytes: number; files: number } | null;
+  entries: RsyncListEntry[];
+}
+
 /**
  * One transfer's rsync runs at the source, from start to complete()/fail() or until stopped.
  *
  * Each run writes the ephemeral key and a one-line known_hosts into a private folder, spawns
  * rsync (its own process group, so stopping also ends its ssh), turns progress2 lines into
- * t.report() and deletes the key file again when rsync exits. A retryable failure (network,
- * timeout) re-runs after a backoff: --partial left the interrupted file behind and rsync's delta
- * algorithm uses it, so a re-run sends only what is missing. A resumed run first asks rsync
- * (--dry-run --stats) how much is still missing, so progress continues where it was.
+ * t.report(), keeps rsync's itemized file list for the manifest and deletes the key file again
+ * when rsync exits. A retryable failure (network, timeout) re-runs after a backoff: --partial left
+ * the interrupted file behind and rsync's delta algorithm uses it, so a re-run sends only what is
+ * missing. A resumed run first asks rsync (--dry-run --stats) how much is still missing, so
+ * progress continues where it was.
  *
  * stop() ends the current rsync (SIGTERM, then SIGKILL) and returns without calling complete or
  * fail: pausing, cancelling and gateway shutdown decide what happens next.
@@ -76,22 +86,21 @@ export class RsyncJob {
     const { t, ctx } = this;
     const o = ctx.options;
     const contents = t.path === '';
-    const files = await listSourceFiles(t.localPath, contents);
-    const totals = totalsOf(files);
-    t.report({ bytesTotal: totals.bytes, filesTotal: totals.files, ...this.last, rate: null, eta: null, message: 'starting rsync' });
+    // The tree is not listed before rsync starts: rsync builds its own file list, and totals come
+    // from a resumed run's dry run, from progress2's percentage meanwhile, and exactly at the end.
+    t.report({ ...this.last, rate: null, eta: null, message: 'starting rsync' });
 
     for (let attempt = 1; ; attempt++) {
       if (this.stopped) return;
       const runs = Number(t.state.runs ?? 0);
-      await t.saveState({ runs: runs + 1 });
-      const key = await ctx.secrets.get(secretNames.sshKey(t.id));
-      if (!key) throw new MechanismError('INVALID_STATE', 'the transfer key is gone (finalized or cancelled)', 'fatal');
-      const client = await writeSshClientFiles(path.join(ctx.gateway.dataDir, 'runs', t.id), {
-        privateKey: key,
-        host: this.peer.host,
-        port: this.peer.port,
-        hostPublicKey: this.peer.hostPublicKey,
-      });
+      // the run count is saved while the key file is written: both are on the way to rsync's start
+      const [saved, written] = await Promise.allSettled([t.saveState({ runs: runs + 1 }), this.writeClientFiles()]);
+      if (saved.status === 'rejected') {
+        if (written.status === 'fulfilled') await written.value.remove();
+        throw saved.reason;
+      }
+      if (written.status === 'rejected') throw written.reason;
+      const client = written.value;
       const base = {
         source: t.localPath,
         contents,
@@ -102,8 +111,8 @@ export class RsyncJob {
         ioTimeoutSeconds: o.ioTimeoutSeconds,
         bwlimitKiBps: o.bwlimitKiBps,
       };
+      const run: RunFigures = { baseline: { bytes: 0, files: 0 }, totals: null, entries: [] };
       let result: ChildResult;
-      let baseline = { bytes: 0, files: 0 };
       try {
         if (runs > 0) {
           // resumed: what is still missing decides where progress continues from
@@ -113,14 +122,19 @@ export class RsyncJob {
             result = dry;
           } else {
             const s = parseStats(dry.stdout);
-            baseline = {
-              bytes: Math.max(0, totals.bytes - (s.totalTransferredFileSize ?? totals.bytes)),
-              files: Math.max(0, totals.files - (s.regularFilesTransferred ?? totals.files)),
-            };
-            result = await this.spawnRsync(buildRsyncArgs(base), (line) => this.onLine(line, baseline, totals));
+            if (s.totalFileSize !== null && s.regularFiles !== null) {
+              const totals = { bytes: s.totalFileSize, files: s.regularFiles };
+              run.totals = totals;
+              run.baseline = {
+                bytes: Math.max(0, totals.bytes - (s.totalTransferredFileSize ?? totals.bytes)),
+                files: Math.max(0, totals.files - (s.regularFilesTransferred ?? totals.files)),
+              };
+              t.report({ bytesTotal: totals.bytes, filesTotal: totals.files });
+            }
+            result = await this.spawnRsync(buildRsyncArgs(base), (line) => this.onLine(line, run));
           }
         } else {
-          result = await this.spawnRsync(buildRsyncArgs(base), (line) => this.onLine(line, baseline, totals));
+          result = await this.spawnRsync(buildRsyncArgs(base), (line) => this.onLine(line, run));
         }
       } finally {
         await client.remove();
@@ -129,8 +143,7 @@ export class RsyncJob {
 
       if (result.code === 0) {
         const stats = parseStats(result.stdout);
-        t.report({ message: 'verifying source files' });
-        const manifest = await buildManifest(await listSourceFiles(t.localPath, contents), t.options.verify === 'checksum' ? 'checksum' : 'size', this.stopping.signal);
+        const manifest = await this.manifest(run.entries, stats);
         if (this.stopped) return;
         const final = totalsOf(manifest.files.map((f) => ({ rel: f.path, abs: '', size: f.size })));
         this.last = { bytesDone: final.bytes, filesDone: final.files };
@@ -169,15 +182,68 @@ export class RsyncJob {
     this.t.fail(err.code, err.message);
   }
 
-  private onLine(line: string, baseline: { bytes: number; files: number }, totals: { bytes: number; files: number }): void {
+  /** the run's key file and one-line known_hosts, in a private folder (removed when rsync exits) */
+  private async writeClientFiles(): Promise<SshClientFiles> {
+    const key = await this.ctx.secrets.get(secretNames.sshKey(this.t.id));
+    if (!key) throw new MechanismError('INVALID_STATE', 'the transfer key is gone (finalized or cancelled)', 'fatal');
+    return writeSshClientFiles(path.join(this.ctx.gateway.dataDir, 'runs', this.t.id), {
+      privateKey: key,
+      host: this.peer.host,
+      port: this.peer.port,
+      hostPublicKey: this.peer.hostPublicKey,
+    });
+  }
+
+  /**
+   * What the destination verifies: the regular files of rsync's own file list (its --out-format
+   * lines, checked against its --stats), or, should those not add up, a listing of the source made
+   * now. With verify = checksum every file is hashed here.
+   */
+  private async manifest(entries: RsyncListEntry[], stats: RsyncStats): Promise<FileManifest> {
+    const { t } = this;
+    const contents = t.path === '';
+    let files: SourceFile[];
+    const listed = regularFilesOf(entries, stats);
+    if (listed) {
+      // paths are relative to the destination folder: '<item>/...' (or the item itself), or a drive root's contents
+      const root = contents ? t.localPath : path.dirname(t.localPath);
+      files = listed.map((f) => ({ rel: f.path, abs: path.join(root, ...f.path.split('/')), size: f.size }));
+    } else {
+      this.ctx.logger.warn("rsync's file list does not match its own statistics; listing the source instead", {
+        transferId: t.id,
+        entries: entries.length,
+        regularFiles: stats.regularFiles,
+      });
+      files = await listSourceFiles(t.localPath, contents);
+    }
+    const checksum = t.options.verify === 'checksum';
+    if (checksum) t.report({ message: 'verifying source files' });
+    return buildManifest(files, checksum ? 'checksum' : 'size', this.stopping.signal);
+  }
+
+  private onLine(line: string, run: RunFigures): void {
+    const entry = parseListEntry(line);
+    if (entry) {
+      run.entries.push(entry);
+      return;
+    }
     const p = parseProgress2(line);
     if (!p) return;
     // monotonic across runs: a resumed file is counted again from its start by rsync
-    this.last = {
-      bytesDone: Math.min(totals.bytes, Math.max(this.last.bytesDone, baseline.bytes + p.bytes)),
-      filesDone: Math.min(totals.files, Math.max(this.last.filesDone, baseline.files + (p.transferred ?? 0))),
-    };
-    this.t.report({ ...this.last, bytesTotal: totals.bytes, filesTotal: totals.files, rate: p.rate, eta: p.eta, message: null });
+    let bytesDone = Math.max(this.last.bytesDone, run.baseline.bytes + p.bytes);
+    let filesDone = Math.max(this.last.filesDone, run.baseline.files + (p.transferred ?? 0));
+    const bytesTotal = run.totals?.bytes ?? estimateTotal(p, bytesDone);
+    if (bytesTotal !== null) bytesDone = Math.min(bytesTotal, bytesDone);
+    if (run.totals) filesDone = Math.min(run.totals.files, filesDone);
+    this.last = { bytesDone, filesDone };
+    this.t.report({
+      ...this.last,
+      ...(bytesTotal !== null ? { bytesTotal } : {}),
+      ...(run.totals ? { filesTotal: run.totals.files } : {}),
+      rate: p.rate,
+      eta: p.eta,
+      message: null,
+    });
   }
 
   private spawnRsync(args: string[], onLine: (line: string) => void): Promise<ChildResult> {
@@ -226,6 +292,17 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
       /* already gone */
     }
   }
+}
+
+/**
+ * The whole file list's size from a progress2 line: rsync prints the percentage of it sent so far,
+ * truncated, so the size lies between 100·bytes/(p+1) and 100·bytes/p; the middle is taken. null
+ * before the first percent.
+ */
+export function estimateTotal(p: Progress2, bytesDone: number): number | null {
+  if (p.percent >= 100) return Math.max(bytesDone, p.bytes);
+  if (p.percent < 1 || p.bytes <= 0) return null;
+  return Math.max(bytesDone, Math.round((p.bytes * 100) / (p.percent + 0.5)));
 }
 
 function keepTail(s: string, max: number): string {

@@ -8,7 +8,8 @@ import { mapLimit } from '../concurrency.util';
 const LSTAT_CONCURRENCY = 32;
 
 /**
- * What is sent: regular files under the source item (symlinks travel as symlinks and special
+ * The source's own listing, used only when rsync's file list does not add up to its --stats
+ * (rsync.job.ts). What is sent: regular files under the source item (symlinks travel as symlinks and special
  * files are skipped, so neither is counted or listed). Paths in the manifest are relative to the
  * destination folder: '<item>/<rel>' for a folder or file, '<rel>' for a drive root's contents.
  */
@@ -55,7 +56,7 @@ export function totalsOf(files: SourceFile[]): { bytes: number; files: number } 
 export async function buildManifest(files: SourceFile[], verify: 'size' | 'checksum', signal?: AbortSignal): Promise<FileManifest> {
   const out: FileManifest = { verify, files: [] };
   if (verify === 'size') {
-    // `files` is a listing made after rsync finished: its sizes are the ones to check
+    // `files` is rsync's own file list (or, should it not add up, a listing made after rsync): its sizes are the ones to check
     out.files = files.map((f) => ({ path: f.rel, size: f.size }));
     return out;
   }

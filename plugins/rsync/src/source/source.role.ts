@@ -155,7 +155,9 @@ export class SourceRole {
 
   /** Deletes the private key and the run folder: nothing secret stays once the transfer is over. */
   private async release(t: TransferHandle): Promise<void> {
-    await endStrayRuns(this.runDir(t)); // an rsync a crashed gateway left behind must not go on sending
+    // an rsync a crashed gateway left behind must not go on sending; after rsync exited 0 there is
+    // none (recover() ends leftovers before it runs rsync again), so a completed one skips the walk
+    if (t.state.phase !== 'completed') await endStrayRuns(this.runDir(t));
     await this.ctx.secrets.delete(secretNames.sshKey(t.id));
     await fs.rm(this.runDir(t), { recursive: true, force: true });
   }
