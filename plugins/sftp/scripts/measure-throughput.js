@@ -4,7 +4,8 @@
 // (a dotted key sets a nested option: embeddedServer.windowBytes=2097152; verify=size|checksum runs one)
 const path = require('node:path');
 const { PluginPair, writeRandomFile } = require('@ferry/plugin-sdk/testing');
-const plugin = require('@ferry/plugin-sftp').default;
+// FERRY_MEASURE_PLUGIN=<folder of another build of this plugin> compares builds (A/B)
+const plugin = require(process.env.FERRY_MEASURE_PLUGIN ? path.resolve(process.env.FERRY_MEASURE_PLUGIN) : '@ferry/plugin-sftp').default;
 
 async function main() {
   const mib = Number(process.argv[2] ?? 200);
@@ -35,7 +36,7 @@ async function main() {
       if (failure) throw new Error(`${failure.code}: ${failure.message}`);
       const result = await t.finalize('succeeded');
       console.log(
-        `${mib} MiB verify=${verify} ${JSON.stringify(extra)}: ${seconds.toFixed(2)} s, ${(mib / seconds).toFixed(1)} MiB/s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, finalize ok=${result.destination.ok}`,
+        `${process.env.FERRY_MEASURE_PLUGIN ?? 'dist'} ${mib} MiB verify=${verify} ${JSON.stringify(extra)}: ${seconds.toFixed(2)} s, ${(mib / seconds).toFixed(1)} MiB/s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, finalize ok=${result.destination.ok}`,
       );
     }
   } finally {
