@@ -147,7 +147,17 @@ export async function startBenchEnv(log: (line: string) => void): Promise<BenchE
         // FERRY_BENCH_SFTP_OPTIONS='{"parallelFiles":32}': sftp plugin options to try (tuning)
         const sftpExtra = process.env.FERRY_BENCH_SFTP_OPTIONS ? (JSON.parse(process.env.FERRY_BENCH_SFTP_OPTIONS) as Record<string, unknown>) : {};
         for (const g of [world.gateways.a, world.gateways.b]) {
-          for (const p of g.plugins) if (p.package === '@ferry/plugin-sftp') p.options = { ...p.options, ...sftpExtra };
+          for (const p of g.plugins) {
+            if (p.package !== '@ferry/plugin-sftp') continue;
+            const merged: Record<string, unknown> = { ...p.options };
+            // one level deeper for objects, so '{"embeddedServer":{"windowBytes":N}}' keeps host and port
+            for (const [k, v] of Object.entries(sftpExtra)) {
+              const had = merged[k];
+              const both = isPlainObject(had) && isPlainObject(v);
+              merged[k] = both ? { ...had, ...v } : v;
+            }
+            p.options = merged;
+          }
         }
         world.gateways.b.identities = world.gateways.b.identities.map((i) => (i.name === 'alice' ? { ...i, account: sshd.account } : i));
       },
@@ -219,4 +229,8 @@ async function waitEnd(alice: ResearcherClient, id: string, timeoutMs = 900_000)
     if (Date.now() > deadline) throw new Error(`task ${id} did not end in ${timeoutMs} ms: ${JSON.stringify(t)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

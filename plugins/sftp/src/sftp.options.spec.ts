@@ -3,7 +3,7 @@ import { sftpOptionsSchema } from './sftp.options';
 describe('sftp options', () => {
   it('fills the documented defaults', () => {
     expect(sftpOptionsSchema.parse({})).toEqual({
-      embeddedServer: { host: '127.0.0.1', port: 0 },
+      embeddedServer: { host: '127.0.0.1', port: 0, windowBytes: 64 * 1024 * 1024 },
       backend: 'embedded',
       parallelFiles: 16,
       requestsInFlight: 64,
@@ -17,13 +17,22 @@ describe('sftp options', () => {
       host: '0.0.0.0',
       port: 2222,
       advertiseHost: 'sftp.example',
+      windowBytes: 64 * 1024 * 1024,
     });
+  });
+
+  it('takes an SSH channel window between 2 MiB and 1 GiB', () => {
+    expect(sftpOptionsSchema.parse({ embeddedServer: { windowBytes: 2 * 1024 * 1024 } }).embeddedServer.windowBytes).toBe(2 * 1024 * 1024);
+    expect(sftpOptionsSchema.parse({ embeddedServer: { windowBytes: 1024 ** 3 } }).embeddedServer.windowBytes).toBe(1024 ** 3);
   });
 
   it.each([
     [{ parallelFiles: 0 }],
     [{ chunkSize: 10 }],
     [{ embeddedServer: { port: 70000 } }],
+    [{ embeddedServer: { windowBytes: 1024 * 1024 } }],
+    [{ embeddedServer: { windowBytes: 2 * 1024 ** 3 } }],
+    [{ embeddedServer: { windowBytes: 4.5 } }],
     [{ embeddedServer: { hots: '127.0.0.1' } }],
     [{ unknownOption: true }],
     [{ embeddedServer: { host: '0.0.0.0', port: 2222 } }],

@@ -62,6 +62,16 @@ export const sftpOptionsSchema = z
         port: z.number().int().min(0).max(65535).default(0),
         /** host name or address the source gateway connects to; defaults to `host` */
         advertiseHost: z.string().min(1).optional(),
+        /**
+         * bytes a source may send on one SFTP channel ahead of this server's window adjusts (SSH
+         * channel window). ssh2's own 2 MiB stalled uploads that keep 16 MiB of writes in flight
+         */
+        windowBytes: z
+          .number()
+          .int()
+          .min(2 * 1024 * 1024)
+          .max(1024 * 1024 * 1024)
+          .default(64 * 1024 * 1024),
       })
       .strict()
       .refine((s) => s.advertiseHost !== undefined || !['0.0.0.0', '::'].includes(s.host), {

@@ -14,6 +14,7 @@ export function createDestinationBackend(ctx: PluginContext<SftpOptions>, grants
           host: ctx.options.embeddedServer.host,
           port: ctx.options.embeddedServer.port,
           advertiseHost: ctx.options.embeddedServer.advertiseHost,
+          windowBytes: ctx.options.embeddedServer.windowBytes,
           dataDir: ctx.gateway.dataDir,
         },
         grants,

@@ -14,6 +14,8 @@ export interface EmbeddedBackendConfig {
   host: string;
   port: number;
   advertiseHost?: string;
+  /** SSH channel window per SFTP session (see server/channel-window.util.ts) */
+  windowBytes?: number;
   dataDir: string;
 }
 
@@ -43,6 +45,7 @@ export class EmbeddedBackend implements DestinationBackend {
       host: this.config.host,
       port: this.config.port,
       hostKey: hostKey.privateKey,
+      windowBytes: this.config.windowBytes,
       findGrant: (u) => this.grants.findForLogin(u),
       isLive: (u) => this.grants.isLive(u),
       notePartFile: (g, rel) => this.journal.note(g.transferId, rel),

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { Server, type Connection } from 'ssh2';
 import type { PluginLogger } from '@ferry/plugin-sdk';
 import type { Grant } from '../destination/grant';
+import { windowKeeper } from './channel-window.util';
 import { PathJail } from './path-jail';
 import { SftpSession } from './sftp-session';
 import { SshAuthenticator, type GrantFinder } from './ssh-auth';
@@ -10,6 +11,8 @@ export interface EmbeddedServerDeps {
   host: string;
   port: number;
   hostKey: string;
+  /** SSH channel window per SFTP session; ssh2's 2 MiB when unset (see channel-window.util.ts) */
+  windowBytes?: number;
   findGrant: GrantFinder;
   /** whether the grant named by this user is still usable (checked on every SFTP request) */
   isLive(username: string): boolean;
@@ -160,6 +163,12 @@ export class EmbeddedSshServer {
       return;
     }
     const sftp = acceptSftp();
+    if (this.deps.windowBytes) {
+      // data arrives as WRITE requests (and EXTENDED ones); topping up after each keeps the window open
+      const topUp = windowKeeper(sftp, this.deps.windowBytes);
+      sftp.on('WRITE', topUp);
+      sftp.on('EXTENDED', topUp);
+    }
     const session = new SftpSession(
       sftp,
       jail,
