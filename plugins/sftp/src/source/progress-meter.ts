@@ -11,7 +11,6 @@ export class ProgressMeter {
   private bytes = 0;
   private bytesTotal: number | null = null;
   private filesTotal: number | null = null;
-  private scheduled = false;
 
   constructor(private readonly t: TransferHandle) {}
 
@@ -38,27 +37,10 @@ export class ProgressMeter {
   }
 
   message(text: string): void {
-    this.send(text);
+    this.report(text);
   }
 
-  /** Sends what is pending now (before the transfer announces its end). */
-  flush(): void {
-    if (!this.scheduled) return;
-    this.scheduled = false;
-    this.send();
-  }
-
-  /**
-   * Changes within one event-loop iteration go out as one report: the tree stream acknowledges
-   * hundreds of files at once, and a report per file was a measurable part of the source's CPU.
-   */
-  private report(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => this.flush());
-  }
-
-  private send(message?: string): void {
+  private report(message?: string): void {
     this.t.report({
       bytesDone: this.bytes,
       bytesTotal: this.bytesTotal,

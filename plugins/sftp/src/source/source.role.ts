@@ -144,7 +144,6 @@ export class SourceRole {
     t.signal.addEventListener('abort', onAbort, { once: true });
     void job.start().then(async (outcome) => {
       t.signal.removeEventListener('abort', onAbort);
-      meter.flush();
       if (this.jobs.get(t.id) === job) this.jobs.delete(t.id);
       if (outcome.kind === 'stopped') return;
       if (outcome.kind === 'completed') {

@@ -74,13 +74,9 @@ export class UploadJob {
 
   private async run(): Promise<JobOutcome> {
     let tree: ScannedTree;
-    // the SSH login overlaps the listing of the source (a re-sync of a big tree waited for both in turn)
-    let early: Promise<SftpConnection> | null = connectSftp(this.d.peer, this.d.privateKey, this.abort.signal);
-    early.catch(() => undefined); // its failure is handled by the first attempt
     try {
       tree = await scanSource(this.d.t.localPath, this.d.t.path === '', this.abort.signal);
     } catch (e) {
-      early.then((c) => c.close(), () => undefined);
       return this.stopped ? { kind: 'stopped' } : { kind: 'failed', error: toUploadError(e, 'reading the source') };
     }
     if (tree.skipped.length) {
@@ -89,9 +85,7 @@ export class UploadJob {
     this.d.meter.setTotals(tree.bytesTotal, tree.files.length);
     for (let attempt = 0; ; attempt++) {
       try {
-        const connecting = early ?? connectSftp(this.d.peer, this.d.privateKey, this.abort.signal);
-        early = null;
-        return { kind: 'completed', manifest: await this.attempt(tree, connecting) };
+        return { kind: 'completed', manifest: await this.attempt(tree) };
       } catch (e) {
         this.conn?.close();
         this.conn = null;
@@ -105,8 +99,8 @@ export class UploadJob {
     }
   }
 
-  private async attempt(tree: ScannedTree, connecting: Promise<SftpConnection>): Promise<FileManifest> {
-    this.conn = await connecting;
+  private async attempt(tree: ScannedTree): Promise<FileManifest> {
+    this.conn = await connectSftp(this.d.peer, this.d.privateKey, this.abort.signal);
     if (this.stopped) throw new MechanismError('CANCELLED', 'stopped');
     const sftp = this.conn.sftp;
     const stream = await this.openTreeStream(this.conn);
