@@ -14,6 +14,11 @@ export interface BackendEndpoint {
    * (embedded), the absolute folder when the session sees the whole file system (OpenSSH)
    */
   remotePath: string;
+  /**
+   * ferry stream protocols the server speaks besides SFTP (embedded: ['ferry-tree@1'], the tree
+   * stream for small files and the re-sync check); absent for servers that speak only SFTP
+   */
+  streams?: string[];
 }
 
 /** What a backend adds to a grant when it is minted (see DestinationBackend.admit). */

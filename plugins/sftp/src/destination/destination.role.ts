@@ -62,7 +62,11 @@ export class DestinationRole {
     }
     const endpoint = await this.backend.endpoint(grant);
     return {
-      publicParams: { backend: this.backend.kind, hostKeyFingerprint: endpoint.hostKeyFingerprint },
+      publicParams: {
+        backend: this.backend.kind,
+        hostKeyFingerprint: endpoint.hostKeyFingerprint,
+        ...(endpoint.streams ? { streams: endpoint.streams } : {}),
+      },
       forPeer: { ...endpoint, grantToken: token },
       state: { grant },
     };

@@ -5,6 +5,8 @@ import { loadOrCreateHostKey } from '../keys/host-key.util';
 import { EmbeddedSshServer } from '../server/embedded-ssh.server';
 import { PathJail } from '../server/path-jail';
 import { PART_SUFFIX } from '../server/sftp-session';
+import { TreeStreamSession } from '../server/tree-stream.session';
+import { TREE_SUBSYSTEM } from '../tree-stream/tree-protocol';
 import type { BackendEndpoint, DestinationBackend, GrantExtras } from './destination-backend';
 import type { Grant } from './grant';
 import type { GrantStore } from './grant.store';
@@ -50,6 +52,22 @@ export class EmbeddedBackend implements DestinationBackend {
       isLive: (u) => this.grants.isLive(u),
       notePartFile: (g, rel) => this.journal.note(g.transferId, rel),
       logger: this.logger,
+      subsystems: {
+        [TREE_SUBSYSTEM]: (channel, c) => {
+          this.logger.info('source opened the tree stream', { transferId: c.grant.transferId });
+          return new TreeStreamSession(
+            channel,
+            c.jail,
+            {
+              isLive: c.isLive,
+              onDead: c.onDead,
+              countWrite: c.countWrite,
+              notePartFiles: (rels) => this.journal.noteSync(c.grant.transferId, rels),
+            },
+            this.logger,
+          );
+        },
+      },
     });
     await server.start();
     this.server = server;
@@ -73,6 +91,7 @@ export class EmbeddedBackend implements DestinationBackend {
       hostKeyFingerprint: this.fingerprint,
       username: grant.username,
       remotePath: '/',
+      streams: [TREE_SUBSYSTEM],
     };
   }
 

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { appendFileSync, mkdirSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -24,6 +24,20 @@ export class PartJournal {
       throw e;
     });
     await fs.appendFile(this.file(transferId), JSON.stringify(rel) + '\n', { mode: 0o600 });
+  }
+
+  /**
+   * note() for a batch of part files at once, synchronously (the tree stream writes a batch of
+   * small files with synchronous calls): one append for all of them, before any is created.
+   */
+  noteSync(transferId: string, rels: string[]): void {
+    let set = this.seen.get(transferId);
+    if (!set) this.seen.set(transferId, (set = new Set()));
+    const fresh = rels.filter((r) => !set.has(r));
+    if (fresh.length === 0) return;
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    appendFileSync(this.file(transferId), fresh.map((r) => JSON.stringify(r) + '\n').join(''), { mode: 0o600 });
+    for (const r of fresh) set.add(r);
   }
 
   async list(transferId: string): Promise<string[]> {

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { Server, type Connection } from 'ssh2';
+import { Server, type Connection, type ServerChannel } from 'ssh2';
 import type { PluginLogger } from '@ferry/plugin-sdk';
 import type { Grant } from '../destination/grant';
 import { windowKeeper } from './channel-window.util';
@@ -18,7 +18,21 @@ export interface EmbeddedServerDeps {
   isLive(username: string): boolean;
   notePartFile(grant: Grant, rel: string): Promise<void>;
   logger: PluginLogger;
+  /** ferry's own subsystems besides sftp, by name (e.g. the tree stream); any other is refused */
+  subsystems?: Record<string, SubsystemHandler>;
 }
+
+/** What a ferry subsystem gets: its channel, the grant's jail and the same liveness checks as SFTP. */
+export interface SubsystemContext {
+  grant: Grant;
+  jail: PathJail;
+  isLive(): boolean;
+  onDead(): void;
+  countWrite(bytes: number): void;
+}
+
+/** Serves one subsystem channel; drain() is awaited before a revoked grant's connections end. */
+export type SubsystemHandler = (channel: ServerChannel, ctx: SubsystemContext) => { drain(): Promise<void> };
 
 /** a connection that has not authenticated by then is dropped (slow or idle clients hold sockets) */
 const AUTH_TIMEOUT_MS = 30_000;
@@ -27,12 +41,13 @@ const SWEEP_INTERVAL_MS = 5_000;
 
 interface LiveConnection {
   conn: Connection;
-  sessions: Set<SftpSession>;
+  sessions: Set<{ drain(): Promise<void> }>;
 }
 
 /**
  * The gateway's own SSH server for sites without OpenSSH: SFTP only, one software-chrooted folder
- * per grant, no shell, exec, subsystems other than sftp, or forwarding of any kind.
+ * per grant, no shell, exec, subsystems other than sftp and ferry's own (deps.subsystems), or
+ * forwarding of any kind.
  */
 export class EmbeddedSshServer {
   private server: Server | null = null;
@@ -141,11 +156,36 @@ export class EmbeddedSshServer {
       session.on('x11', refuse('x11'));
       session.on('env', refuse('env'));
       session.on('auth-agent', refuse('agent forwarding'));
-      session.on('subsystem', refuse('subsystem'));
+      session.on('subsystem', (accept, reject, info) => {
+        const handler = this.deps.subsystems?.[info.name];
+        if (!handler) return refuse('subsystem')(accept, reject);
+        void this.openSubsystem(handler, accept, conn, grant, entry);
+      });
       session.on('sftp', (acceptSftp) => {
         void this.openSftp(acceptSftp, conn, grant, entry);
       });
     });
+  }
+
+  private async openSubsystem(handler: SubsystemHandler, accept: () => ServerChannel, conn: Connection, grant: Grant, entry: LiveConnection): Promise<void> {
+    let jail: PathJail;
+    try {
+      jail = await PathJail.create(grant.root);
+    } catch (e) {
+      this.deps.logger.error('granted folder is missing', { transferId: grant.transferId, error: String(e) });
+      conn.end();
+      return;
+    }
+    const channel = accept();
+    const session = handler(channel, {
+      grant,
+      jail,
+      isLive: () => this.deps.isLive(grant.username),
+      onDead: () => conn.end(),
+      countWrite: (n) => this.written.set(grant.username, (this.written.get(grant.username) ?? 0) + n),
+    });
+    entry.sessions.add(session);
+    channel.on('close', () => entry.sessions.delete(session));
   }
 
   private async openSftp(

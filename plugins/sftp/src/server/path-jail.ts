@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { lstatSync, readlinkSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 /** how long a folder found real by lstat is trusted without asking again (see PathJail.checkedFolders) */
@@ -98,6 +98,49 @@ export class PathJail {
         this.checkedFolders.set(rel, now);
       }
     }
+  }
+
+  /**
+   * assertNoSymlinks with synchronous lstat, for the tree stream's batches (docs/mechanism-sftp.md:
+   * a dispatch to the thread pool per call cost more than the call itself on local disks).
+   * `checkFinal` false checks only the folders above the entry (the caller opens it with
+   * O_NOFOLLOW and re-checks the descriptor, or renames over it, which never follows a link).
+   */
+  assertNoSymlinksSync(jp: JailedPath, checkFinal = true): void {
+    const parts = jp.rel ? jp.rel.split('/') : [];
+    let current = this.root;
+    const now = Date.now();
+    const upTo = checkFinal ? parts.length : parts.length - 1;
+    let rel = '';
+    for (let i = 0; i < upTo; i++) {
+      current = current + path.sep + parts[i];
+      rel = rel ? rel + '/' + parts[i] : parts[i];
+      const last = i === parts.length - 1;
+      if (!last && now - (this.checkedFolders.get(rel) ?? -Infinity) < FOLDER_CHECK_TTL_MS) continue;
+      let st;
+      try {
+        st = lstatSync(current);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+        throw e;
+      }
+      if (st.isSymbolicLink()) throw new JailError(`symlinks are not followed: /${rel}`);
+      if (!last && st.isDirectory()) {
+        if (this.checkedFolders.size >= MAX_CHECKED_FOLDERS) this.checkedFolders.clear();
+        this.checkedFolders.set(rel, now);
+      }
+    }
+  }
+
+  /** assertDescriptorInside, synchronously */
+  assertDescriptorInsideSync(fd: number): void {
+    let real: string;
+    try {
+      real = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      return;
+    }
+    if (!this.contains(real)) throw new JailError('opened file lies outside the granted folder');
   }
 
   /** Forgets checks of `jp` and everything below it (called before this session renames or removes it). */

@@ -10,6 +10,8 @@ export const destinationPeerSchema = z.object({
   grantToken: z.string().min(16).max(256),
   /** folder to upload into, as the server names it ('/' = the granted folder itself) */
   remotePath: z.string().min(1).max(4096).default('/'),
+  /** ferry stream protocols the destination's server speaks (absent: SFTP only; old peers) */
+  streams: z.array(z.string().max(64)).max(16).optional(),
 });
 
 export type DestinationPeer = z.infer<typeof destinationPeerSchema>;

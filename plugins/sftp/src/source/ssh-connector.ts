@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import { Client, type AuthenticationType, type AuthHandlerMiddleware } from 'ssh2';
+import { Client, type AuthenticationType, type AuthHandlerMiddleware, type ClientChannel } from 'ssh2';
 import { MechanismError } from '@ferry/plugin-sdk';
 import { fingerprintOfBlob, sameSecret } from '../keys/ssh-key.util';
 import type { DestinationPeer } from './peer-params';
@@ -13,6 +13,8 @@ export interface SftpConnection {
    * destination has not closed it within CLOSE_GRACE_MS. Never waits for the destination.
    */
   close(): void;
+  /** Opens another subsystem channel on the same connection (ferry's tree stream); rejects when the server refuses it. */
+  subsystem(name: string): Promise<ClientChannel>;
 }
 
 /** how long a closed connection waits for the destination to hang up before its socket is destroyed */
@@ -85,7 +87,12 @@ export function connectSftp(peer: DestinationPeer, privateKey: string, signal: A
           timer.unref();
           sock.once('close', () => clearTimeout(timer));
         };
-        resolve({ sftp, close });
+        const subsystem = (name: string) =>
+          new Promise<ClientChannel>((ok, no) => {
+            if (closing) return no(new MechanismError('PEER_UNREACHABLE', 'the connection is closed', 'retry'));
+            client.subsys(name, (e, channel) => (e ? no(e) : ok(channel)));
+          });
+        resolve({ sftp, close, subsystem });
       });
     });
     client.connect({

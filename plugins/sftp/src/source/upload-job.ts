@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { FileManifest } from '@ferry/contracts';
 import { MechanismError, type PluginLogger, type TransferHandle } from '@ferry/plugin-sdk';
 import type { SftpOptions } from '../sftp.options';
@@ -7,6 +8,9 @@ import type { ProgressMeter } from './progress-meter';
 import { RemoteIndex } from './remote-index';
 import { scanSource, type ScannedTree } from './source-scanner';
 import { connectSftp, type SftpConnection } from './ssh-connector';
+import { STREAM_FILE_MAX, TREE_SUBSYSTEM } from '../tree-stream/tree-protocol';
+import { TreeStreamClient } from './tree-stream.client';
+import { StreamIndex, sendFilesByStream } from './tree-stream.sender';
 import { toUploadError } from './upload-error.util';
 import { WriteBudget } from './write-budget';
 
@@ -99,23 +103,32 @@ export class UploadJob {
     this.conn = await connectSftp(this.d.peer, this.d.privateKey, this.abort.signal);
     if (this.stopped) throw new MechanismError('CANCELLED', 'stopped');
     const sftp = this.conn.sftp;
-    const index = new RemoteIndex(sftp, this.d.peer.remotePath);
+    const stream = await this.openTreeStream(this.conn);
+    const streamIndex = stream ? new StreamIndex(stream) : null;
+    const index = streamIndex ?? new RemoteIndex(sftp, this.d.peer.remotePath);
+    const remotePath = (rel: string) => (rel ? path.posix.join(this.d.peer.remotePath, rel) : this.d.peer.remotePath);
     await index.ensureDirs(tree.dirs);
+    if (streamIndex) await streamIndex.prefetch(tree.files);
 
     const checksum = this.d.t.options.verify === 'checksum';
     // all files of this run share one allowance of bytes in flight (memory stays bounded however
-    // many small files go at once)
+    // many small files go at once, through the stream or over SFTP)
     const budget = new WriteBudget(this.d.options.requestsInFlight * this.d.options.chunkSize);
     const results: FileUploadResult[] = new Array(tree.files.length);
+    // small files go through the tree stream when the destination speaks it; big ones over SFTP
+    // (many WRITEs in flight, partial files continued), at the same time
+    const byStream: number[] = [];
+    const bySftp: number[] = [];
+    tree.files.forEach((f, i) => (stream && f.size <= STREAM_FILE_MAX ? byStream : bySftp).push(i));
     let next = 0;
     let failure: unknown = null;
     const worker = async () => {
-      while (failure === null && !this.stopped && next < tree.files.length) {
-        const i = next++;
+      while (failure === null && !this.stopped && next < bySftp.length) {
+        const i = bySftp[next++];
         const f = tree.files[i];
         let confirmed = 0;
         try {
-          results[i] = await uploadFile(sftp, f, index.remotePath(f.rel), await index.fileState(f.rel), {
+          results[i] = await uploadFile(sftp, f, remotePath(f.rel), await index.fileState(f.rel), {
             chunkSize: this.d.options.chunkSize,
             requestsInFlight: this.d.options.requestsInFlight,
             resumeWindow: this.d.resumeWindow,
@@ -138,14 +151,38 @@ export class UploadJob {
         }
       }
     };
-    const workers = Math.max(1, Math.min(this.d.options.parallelFiles, tree.files.length));
-    await Promise.all(Array.from({ length: workers }, worker));
+    const streamed = async () => {
+      if (!stream || !streamIndex || byStream.length === 0) return;
+      try {
+        const files = byStream.map((i) => tree.files[i]);
+        const out = await sendFilesByStream(stream, streamIndex, files, {
+          checksum,
+          signal: this.abort.signal,
+          budget,
+          meter: this.d.meter,
+          failed: () => failure !== null,
+        });
+        byStream.forEach((i, k) => {
+          results[i] = out[k];
+          if (out[k]) this.sentBytes += out[k].sent;
+        });
+      } catch (e) {
+        failure ??= e;
+      }
+    };
+    const workers = Math.max(1, Math.min(this.d.options.parallelFiles, bySftp.length));
+    await Promise.all([streamed(), ...Array.from({ length: workers }, worker)]);
     if (failure !== null) throw failure;
     if (this.stopped) throw new MechanismError('CANCELLED', 'stopped');
 
-    // children first: setting a folder's time after its contents changed keeps it
-    for (const d of [...tree.dirs].reverse()) {
-      await sftp.setstat(index.remotePath(d.rel), { atime: d.atimeSec, mtime: d.mtimeSec }).catch(() => undefined);
+    if (streamIndex) {
+      await streamIndex.setTimes(tree.dirs);
+      stream!.close();
+    } else {
+      // children first: setting a folder's time after its contents changed keeps it
+      for (const d of [...tree.dirs].reverse()) {
+        await sftp.setstat(remotePath(d.rel), { atime: d.atimeSec, mtime: d.mtimeSec }).catch(() => undefined);
+      }
     }
     this.conn.close();
     this.conn = null;
@@ -153,6 +190,25 @@ export class UploadJob {
       verify: checksum ? 'checksum' : 'size',
       files: tree.files.map((f, i) => ({ path: f.rel, size: f.size, ...(checksum ? { sha256: results[i].sha256 } : {}) })),
     };
+  }
+
+  /**
+   * The tree stream when the destination announced it (ferry's embedded server); null otherwise,
+   * and when the server refuses the channel (a peer that no longer speaks it): then every file
+   * goes over SFTP as before.
+   */
+  private async openTreeStream(conn: SftpConnection): Promise<TreeStreamClient | null> {
+    if (!this.d.peer.streams?.includes(TREE_SUBSYSTEM)) return null;
+    try {
+      return new TreeStreamClient(await conn.subsystem(TREE_SUBSYSTEM));
+    } catch (e) {
+      if (this.stopped) throw new MechanismError('CANCELLED', 'stopped');
+      this.d.logger.warn('the destination refused the tree stream; sending every file over SFTP', {
+        transferId: this.d.t.id,
+        error: (e as Error).message,
+      });
+      return null;
+    }
   }
 
   /** false when stopped while waiting */
