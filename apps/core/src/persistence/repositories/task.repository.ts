@@ -166,6 +166,13 @@ export class TaskRepository {
   async applyReports(writes: readonly ReportWrite[]): Promise<Map<number, AppliedReport>> {
     const out = new Map<number, AppliedReport>();
     if (writes.length === 0) return out;
+    if (writes.length === 1) {
+      // one report (the single endpoint): the one-row statement, about half as costly to plan and run
+      const w = writes[0];
+      const a = await this.applyReport(w.id, w.role, w.seq, w.from, w.to, w.patch);
+      if (a) out.set(0, a);
+      return out;
+    }
     if (new Set(writes.map((w) => w.id)).size !== writes.length) throw new Error('applyReports: one report per task per call');
     const rows = writes.map((w, i) => ({ i, id: w.id, role: w.role, seq: w.seq, from_states: w.from, to_state: w.to, p: w.patch }));
     const applied = await this.db.rows(
@@ -190,8 +197,9 @@ export class TaskRepository {
   }
 
   /** Several tasks by id (e.g. all a progress batch names), in no particular order. */
-  findMany(ids: readonly string[]): Promise<TaskEntity[]> {
-    if (ids.length === 0) return Promise.resolve([]);
+  async findMany(ids: readonly string[]): Promise<TaskEntity[]> {
+    if (ids.length === 0) return [];
+    if (ids.length === 1) return [await this.find(ids[0])].filter((t): t is TaskEntity => t !== null);
     return this.db.entities(TaskEntity, `SELECT * FROM tasks WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
