@@ -206,6 +206,7 @@ export function progressSuite(get: () => CoreHarness): void {
       report(b.id, 1, 'running'), // B is not b's source
       report('00000000-0000-4000-8000-000000000000', 1, 'running'),
       { ...report(b.id, 2, 'running'), seq: -1 },
+      { ...report(a.id, 2, 'running'), role: 'destination', progress: figures(1e21) }, // beyond a bigint's exact range
     ]);
     expect(r.status).toBe(200);
     expect(r.body.results[0]).toEqual({ applied: true, state: expect.any(String) });
@@ -213,6 +214,7 @@ export function progressSuite(get: () => CoreHarness): void {
     expect(r.body.results[2].error.code).toBe('NOT_FOUND');
     expect(r.body.results[3].error.code).toBe('VALIDATION_FAILED');
     expect(r.body.results[3].error.message).toMatch(/reports\.3.*seq/);
+    expect(r.body.results[4].error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/reports\.4\.progress\.bytesDone/) });
     const tb = await h.task(b.id);
     expect([tb.state, tb.progress.bytesDone]).toEqual(['STARTING', 0]);
     // the destination's report counted: its seq 1 is taken now

@@ -2,11 +2,13 @@ import { DomainError, MAX_PROGRESS_BATCH, ProgressReport } from '@ferry/contract
 import { z } from 'zod';
 
 const count = z.number().finite().nonnegative();
+// stored in bigint columns: at most 2^53 - 1 (larger numbers are not exact in JSON and are sent as 1e+21)
+const big = count.max(Number.MAX_SAFE_INTEGER);
 const figures = z.object({
-  bytesDone: count,
-  bytesTotal: count.nullable(),
-  filesDone: count,
-  filesTotal: count.nullable(),
+  bytesDone: big,
+  bytesTotal: big.nullable(),
+  filesDone: big,
+  filesTotal: big.nullable(),
   rate: count.nullable(),
   eta: count.nullable(),
   message: z.string().max(2000).nullable(),
