@@ -214,7 +214,7 @@ export function progressSuite(get: () => CoreHarness): void {
     expect(r.body.results[2].error.code).toBe('NOT_FOUND');
     expect(r.body.results[3].error.code).toBe('VALIDATION_FAILED');
     expect(r.body.results[3].error.message).toMatch(/reports\.3.*seq/);
-    expect(r.body.results[4].error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/reports\.4\.progress\.bytesDone/) });
+    expect(r.body.results[4].error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/reports\.4: progress\.bytesDone/) });
     const tb = await h.task(b.id);
     expect([tb.state, tb.progress.bytesDone]).toEqual(['STARTING', 0]);
     // the destination's report counted: its seq 1 is taken now
