@@ -90,6 +90,18 @@ function coreShape(): AppShape {
       progress: { bytesDone: 1, bytesTotal: 2, filesDone: 0, filesTotal: 1, rate: null, eta: null, message: null },
       manifest: { verify: 'size', files: [{ path: 'x.txt', size: 2 }] },
     },
+    'POST /api/gateway/progress/batch': {
+      reports: [
+        {
+          transferId: '6f1c2a57-52b4-4e4f-9f3c-0b9a4c3c1d2e',
+          role: 'source',
+          seq: 2,
+          phase: 'running',
+          progress: { bytesDone: 1, bytesTotal: 2, filesDone: 0, filesTotal: 1, rate: null, eta: null, message: null },
+        },
+        { transferId: '6f1c2a57-52b4-4e4f-9f3c-0b9a4c3c1d2f', role: 'destination', seq: 1, phase: 'failed', progress: { bytesDone: 0, bytesTotal: null, filesDone: 0, filesTotal: null, rate: null, eta: null, message: 'x' }, error: { code: 'X', message: 'y' } },
+      ],
+    },
     'POST /api/admin/users': { name: 'fuzzer', admin: false },
     'PATCH /api/admin/users/:name': { admin: true, disabled: false },
     'POST /api/admin/tokens': { user: 'alice', label: 'fuzz' },

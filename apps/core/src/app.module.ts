@@ -15,7 +15,9 @@ import { BrowseDriveHandler } from './drives/queries/browse-drive.handler';
 import { ListDrivesHandler } from './drives/queries/list-drives.handler';
 import { DomainExceptionFilter } from './errors/domain-exception.filter';
 import { TaskEventsPublisher } from './events/task-events.publisher';
+import { RecordProgressBatchHandler } from './gateway-api/commands/record-progress-batch.handler';
 import { RecordProgressHandler } from './gateway-api/commands/record-progress.handler';
+import { ProgressApplier } from './gateway-api/progress-applier.service';
 import { GatewayProgressController } from './gateway-api/gateway-progress.controller';
 import { GatewaySignatureGuard } from './gateway-api/gateway-signature.guard';
 import { GatewayClient } from './gateway/gateway.client';
@@ -64,6 +66,7 @@ const COMMAND_HANDLERS = [
   TriggerTunnelHandler,
   ControlTaskHandler,
   RecordProgressHandler,
+  RecordProgressBatchHandler,
   FinalizeTransferHandler,
   CheckStaleTaskHandler,
   CleanupGatewaysHandler,
@@ -128,6 +131,7 @@ export class CoreModule {
         TriggerRelay,
         TaskEventsPublisher,
         GatewaySignatureGuard,
+        ProgressApplier,
         SeedService,
         SweeperService,
         ...COMMAND_HANDLERS,

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { CORE_PROGRESS_PATH, type ProgressReport } from '@ferry/contracts';
+import { CORE_PROGRESS_BATCH_PATH, CORE_PROGRESS_PATH, type ProgressBatchResponse, type ProgressReport } from '@ferry/contracts';
 import { HttpClient } from '../http-client.util';
 import { percentile, summarize, target, type ContenderResult } from '../measure';
 import type { Scenario } from '../scenario';
@@ -81,43 +81,53 @@ function signedHeaders(key: KeyObject, keyId: string, p: string, body: string): 
 }
 
 /**
- * Progress reports ingested by the core (on PostgreSQL): signed POST /api/gateway/progress as
- * gateway A (its own signing key), spread over many transfers, many in flight. Requests are
- * signed before the clock starts, so the figure is the core's, not the bench's signing.
+ * Progress reports ingested by the core (on PostgreSQL), signed as gateway A (its own signing key),
+ * two ways in alternation each round:
+ * - batched, as gateways send them: `streams` gateways' worth of transfers (64 each), each stream
+ *   posting one POST /api/gateway/progress/batch with a report for each of its 64 transfers, the
+ *   next as soon as the answer is back (4 such requests in flight);
+ * - one report per request (POST /api/gateway/progress, 32 in flight over 64 transfers), the form
+ *   a gateway uses for a lone report, kept as a second row so the table stays honest.
+ * The transfers are copies of one negotiated transfer (SQL), cancelled afterwards. Requests are
+ * signed before the clock starts, in chunks short enough for the signature window; the wall time
+ * is the sum of the chunks' times.
  */
 export const progressIngestScenario: Scenario = {
   id: 'progress-ingest',
   title: 'progress reports ingested by the core on PostgreSQL',
   async run(ctx) {
     const env = await ctx.env();
-    const transfers = ctx.quick ? 16 : 64;
-    const total = ctx.quick ? 2000 : 30_000;
+    const perBatch = 64;
+    const streams = 4;
     const concurrency = 32;
-    const ids: string[] = [];
-    for (let i = 0; i < transfers; i++) ids.push((await env.alice.create(controlSource(env.aData), 'b-inbox:/', { mechanism: 'sftp' })).id);
+    const batchedTotal = ctx.quick ? 4 * 2048 : 96 * 1024;
+    const singleTotal = ctx.quick ? 2000 : 30_000;
+    const template = (await env.alice.create(controlSource(env.aData), 'b-inbox:/', { mechanism: 'sftp' })).id;
+    const db = new Client({ connectionString: env.coreDatabaseUrl });
+    await db.connect();
+    const ids = await cloneLiveTransfers(db, template, streams * perBatch);
     const keyFile = findKeyFile(env.stack.dirs.aState, 'sign');
     const key = nodeSigner(JSON.parse(fs.readFileSync(keyFile, 'utf8')).secretKey);
     const http = new HttpClient(env.stack.coreUrl, concurrency);
-    const rounds: number[] = [];
-    const cpus: number[] = [];
-    const walls: number[] = [];
     const seq = new Map(ids.map((id) => [id, 0]));
-    const batch = (count: number) =>
-      Array.from({ length: count }, (_, i) => {
-        const id = ids[i % ids.length];
-        const s = seq.get(id)! + 1;
-        seq.set(id, s);
-        const report: ProgressReport = {
-          transferId: id,
-          role: 'source',
-          seq: s,
-          phase: 'running',
-          progress: { bytesDone: s * 1000, bytesTotal: 1e12, filesDone: s, filesTotal: 1e6, rate: 1e8, eta: 100, message: null },
-        };
-        const body = JSON.stringify(report);
-        return { body, headers: signedHeaders(key, 'provider-a', CORE_PROGRESS_PATH, body) };
-      });
-    const send = async (reqs: Array<{ body: string; headers: Record<string, string> }>) => {
+    const nextReport = (id: string): ProgressReport => {
+      const s = seq.get(id)! + 1;
+      seq.set(id, s);
+      return {
+        transferId: id,
+        role: 'source',
+        seq: s,
+        phase: 'running',
+        progress: { bytesDone: s * 1000, bytesTotal: 1e12, filesDone: s, filesTotal: 1e6, rate: 1e8, eta: 100, message: null },
+      };
+    };
+    const signed = (p: string, body: string) => ({ body, headers: signedHeaders(key, 'provider-a', p, body) });
+    type Req = { body: string; headers: Record<string, string> };
+    let dropped = 0;
+    // one report per request, round-robin over the first 64 transfers, `concurrency` in flight
+    const singleChunk = (count: number): Req[] =>
+      Array.from({ length: count }, (_, i) => signed(CORE_PROGRESS_PATH, JSON.stringify(nextReport(ids[i % perBatch]))));
+    const sendSingles = async (reqs: Req[]) => {
       let next = 0;
       let failed = '';
       const worker = async () => {
@@ -130,39 +140,127 @@ export const progressIngestScenario: Scenario = {
       await Promise.all(Array.from({ length: concurrency }, worker));
       if (failed) throw new Error(`a progress report was refused: ${failed}`);
     };
-    try {
-      await send(batch(Math.min(500, total))); // warm-up (and moves the tasks to RUNNING)
-      const ferry = env.cpu.ferry;
-      const perRound = Math.ceil(total / ctx.rounds);
-      for (let r = 0; r < ctx.rounds; r++) {
-        const reqs = batch(perRound);
+    // batches: stream k owns transfers [64k, 64k+64) and sends its requests one after another
+    const batchChunk = (perStream: number): Req[][] =>
+      Array.from({ length: streams }, (_, k) =>
+        Array.from({ length: perStream }, () =>
+          signed(CORE_PROGRESS_BATCH_PATH, JSON.stringify({ reports: ids.slice(k * perBatch, (k + 1) * perBatch).map(nextReport) })),
+        ),
+      );
+    const sendBatches = async (perStream: Req[][]) => {
+      await Promise.all(
+        perStream.map(async (reqs) => {
+          for (const r of reqs) {
+            const res = await http.request('POST', CORE_PROGRESS_BATCH_PATH, r.headers, r.body);
+            if (res.status !== 200) throw new Error(`a progress batch was refused: ${res.status} ${res.body.slice(0, 300)}`);
+            const { results } = JSON.parse(res.body) as ProgressBatchResponse;
+            const bad = results.find((x) => 'error' in x);
+            if (bad) throw new Error(`a report of a batch was refused: ${JSON.stringify(bad)}`);
+            dropped += results.filter((x) => 'applied' in x && !x.applied).length;
+          }
+        }),
+      );
+    };
+    const ferry = env.cpu.ferry;
+    /** signs `chunks` pieces of work one at a time, timing only the sending */
+    const timed = async <T>(chunks: number, make: () => T, send: (x: T) => Promise<void>) => {
+      let wall = 0;
+      let cpu = 0;
+      const parts: Record<string, number> = {};
+      for (let i = 0; i < chunks; i++) {
+        const work = make();
         const cpu0 = ferry.seconds();
         const parts0 = Object.fromEntries(Object.entries(ferry.parts).map(([k, g]) => [k, g.seconds()]));
         const t0 = process.hrtime.bigint();
-        await send(reqs);
-        const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-        cpus.push(ferry.seconds() - cpu0);
-        walls.push(wall);
-        rounds.push(perRound / wall);
-        ctx.log(`    round ${r + 1}: ${perRound} reports in ${wall.toFixed(2)} s = ${(perRound / wall).toFixed(0)}/s; CPU ${Object.entries(ferry.parts).map(([k, g]) => `${k} ${(g.seconds() - parts0[k]).toFixed(2)} s`).join(', ')}`);
+        await send(work);
+        wall += Number(process.hrtime.bigint() - t0) / 1e9;
+        cpu += ferry.seconds() - cpu0;
+        for (const [k, g] of Object.entries(ferry.parts)) parts[k] = (parts[k] ?? 0) + g.seconds() - parts0[k];
+      }
+      return { wall, cpu, parts };
+    };
+    const rows = {
+      batched: { name: `ferry core, ${perBatch} reports per request`, values: [] as number[], walls: [] as number[], cpus: [] as number[] },
+      single: { name: 'ferry core, one report per request', values: [] as number[], walls: [] as number[], cpus: [] as number[] },
+    };
+    try {
+      // warm-up: every transfer to RUNNING, both paths once
+      await sendBatches(batchChunk(4));
+      await sendSingles(singleChunk(Math.min(500, singleTotal)));
+      const batchRequestsPerStream = Math.ceil(batchedTotal / ctx.rounds / streams / perBatch);
+      const batchChunkPerStream = 32; // 4 x 32 x 64 = 8,192 reports per signed chunk
+      const singlePerRound = Math.ceil(singleTotal / ctx.rounds);
+      const singleChunkSize = 1000;
+      for (let r = 0; r < ctx.rounds; r++) {
+        const order = r % 2 === 0 ? (['batched', 'single'] as const) : (['single', 'batched'] as const);
+        for (const which of order) {
+          let count: number;
+          let t: { wall: number; cpu: number; parts: Record<string, number> };
+          if (which === 'batched') {
+            const chunks = Math.ceil(batchRequestsPerStream / batchChunkPerStream);
+            const per = Math.ceil(batchRequestsPerStream / chunks);
+            count = chunks * per * streams * perBatch;
+            t = await timed(chunks, () => batchChunk(per), sendBatches);
+          } else {
+            const chunks = Math.ceil(singlePerRound / singleChunkSize);
+            const per = Math.ceil(singlePerRound / chunks);
+            count = chunks * per;
+            t = await timed(chunks, () => singleChunk(per), sendSingles);
+          }
+          const row = rows[which];
+          row.values.push(count / t.wall);
+          row.walls.push(t.wall);
+          row.cpus.push(t.cpu);
+          ctx.log(
+            `    round ${r + 1}, ${which}: ${count} reports in ${t.wall.toFixed(2)} s = ${(count / t.wall).toFixed(0)}/s; ` +
+              `CPU ${((t.cpu / count) * 1e6).toFixed(0)} µs per report (${Object.entries(t.parts).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')})`,
+          );
+        }
       }
     } finally {
       http.close();
+      // the copies are not real transfers: end them so that no sweeper asks gateway A about them
+      await db.query(`UPDATE tasks SET state = 'CANCELLED', finished_at = now(), updated_at = now() WHERE id = ANY($1::uuid[])`, [ids]).catch(() => undefined);
+      await db.end();
     }
-    const c = single('ferry core', rounds, walls, cpus);
+    const batched = single(rows.batched.name, rows.batched.values, rows.batched.walls, rows.batched.cpus);
+    const one = single(rows.single.name, rows.single.values, rows.single.walls, rows.single.cpus);
     return {
       id: this.id,
       title: this.title,
       unit: 'reports/s',
       higherIsBetter: true,
-      contenders: [c],
+      contenders: [batched, one],
       ratios: [],
-      targets: [target('reports per second', '>=', 5000, c.value.median, { ferry: c.value.median })],
-      notes: [`${transfers} transfers, ${concurrency} requests in flight, keep-alive; CPU = core + PostgreSQL (+ idle gateways).`],
-      details: { transfers, concurrency, total },
+      targets: [target('reports per second', '>=', 5000, batched.value.median, { ferry: batched.value.median })],
+      notes: [
+        `batched: ${streams} gateways' worth of ${perBatch} running transfers each, one POST /api/gateway/progress/batch of ${perBatch} reports per gateway in flight (${dropped} reports dropped as older).`,
+        `one report per request: POST /api/gateway/progress over ${perBatch} transfers, ${concurrency} requests in flight, keep-alive. CPU = core + PostgreSQL (+ idle gateways).`,
+      ],
+      details: { transfers: ids.length, perBatch, streams, concurrency, batchedTotal, singleTotal, dropped },
     };
   },
 };
+
+/**
+ * `n` copies of the template transfer and its task (still AWAITING_TRIGGER, the same providers and
+ * deadline), for the progress bench: reports move them to RUNNING like a real first report would.
+ */
+async function cloneLiveTransfers(db: Client, template: string, n: number): Promise<string[]> {
+  const cols = async (table: string) =>
+    (await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND table_schema = current_schema() ORDER BY ordinal_position`, [table])).rows.map(
+      (r) => r.column_name as string,
+    );
+  const ids: string[] = (await db.query(`SELECT gen_random_uuid()::text AS id FROM generate_series(1, $1::int)`, [n])).rows.map((r) => r.id);
+  const override: Record<string, string> = { id: 'c.id', lease_owner: 'NULL', lease_until: 'NULL' };
+  const select = (table: string, names: string[]) => names.map((c) => (c in override ? override[c] : `${table}.${c}`)).join(', ');
+  const from = `(SELECT unnest($2::uuid[]) AS id) c`;
+  const tCols = await cols('transfers');
+  const kCols = await cols('tasks');
+  await db.query(`INSERT INTO transfers (${tCols.join(', ')}) SELECT ${select('transfers', tCols)} FROM transfers, ${from} WHERE transfers.id = $1`, [template, ids]);
+  await db.query(`INSERT INTO tasks (${kCols.join(', ')}) SELECT ${select('tasks', kCols)} FROM tasks, ${from} WHERE tasks.id = $1`, [template, ids]);
+  return ids;
+}
 
 function findKeyFile(stateDir: string, kind: 'sign' | 'box'): string {
   for (const p of [path.join(stateDir, `${kind}.key.json`), path.join(stateDir, 'keys', `${kind}.key.json`)]) if (fs.existsSync(p)) return p;

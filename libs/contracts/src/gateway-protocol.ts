@@ -11,6 +11,10 @@ export const GATEWAY_API_PREFIX = '/ferry/v1';
 export const WELL_KNOWN_PROVIDER_PATH = '/.well-known/ferry-provider';
 /** Core endpoint gateways post progress to (signed). */
 export const CORE_PROGRESS_PATH = '/api/gateway/progress';
+/** Core endpoint for several progress reports in one signed request (ProgressBatchRequest). */
+export const CORE_PROGRESS_BATCH_PATH = '/api/gateway/progress/batch';
+/** The most reports one ProgressBatchRequest may carry (more: 400 VALIDATION_FAILED for the whole batch). */
+export const MAX_PROGRESS_BATCH = 500;
 
 /** GET /.well-known/ferry-provider (unsigned, public) */
 export interface ProviderDescriptor {
@@ -171,6 +175,26 @@ export interface ProgressReport {
   /** tunnels */
   tunnel?: { listenAddress: string | null; connectionsOpen: number; connectionsTotal: number; bytesAtoB: number; bytesBtoA: number };
   events?: Array<{ at: string; type: string; message: string }>;
+}
+
+/**
+ * POST /api/gateway/progress/batch (gateway -> core, signed once for all of them): reports of any
+ * transfers this provider is a side of, in any order; several for one transfer are applied in seq order.
+ */
+export interface ProgressBatchRequest {
+  reports: ProgressReport[];
+}
+
+/**
+ * What became of one report of a batch: applied or dropped (as the single endpoint's 200 answer), or
+ * refused with the code the single endpoint would have answered (VALIDATION_FAILED, FORBIDDEN,
+ * NOT_FOUND); a refused report changed nothing and should not be resent.
+ */
+export type ProgressReportOutcome = { applied: boolean; state: string } | { error: { code: string; message: string } };
+
+/** Answer to a ProgressBatchRequest: one outcome per report, in the request's order. */
+export interface ProgressBatchResponse {
+  results: ProgressReportOutcome[];
 }
 
 /** GET {prefix}/access-points: the path (signed by the core like every call under the prefix). */

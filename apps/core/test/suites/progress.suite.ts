@@ -1,4 +1,4 @@
-import type { ProgressReport } from '@ferry/contracts';
+import { MAX_PROGRESS_BATCH, type ProgressReport } from '@ferry/contracts';
 import type { CoreHarness } from '../support/core-harness';
 import { waitFor } from '../support/core-harness';
 
@@ -148,6 +148,117 @@ export function progressSuite(get: () => CoreHarness): void {
     );
     await untilState(view.id, 'SUCCEEDED');
     expect(h.gwB.callsTo('/finalize', view.id).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('applies a batch of reports for several transfers in one request, each as the single endpoint would', async () => {
+    const h = get();
+    const [a, b, c] = [await h.startTransfer(), await h.startTransfer(), await h.startTransfer()];
+    const manifest = { verify: 'size' as const, files: [{ path: 'run-1/a.txt', size: 1000 }] };
+    const r = await h.gwA.reportBatch(h.url, [
+      report(a.id, 1, 'running'),
+      report(b.id, 2, 'paused'),
+      report(c.id, 3, 'completed', { manifest, progress: figures(1000, { filesDone: 2 }) }),
+    ]);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      results: [
+        { applied: true, state: 'RUNNING' },
+        { applied: true, state: 'PAUSED' },
+        { applied: true, state: 'FINALIZING' },
+      ],
+    });
+    expect((await h.task(a.id)).progress).toEqual(figures(100));
+    expect((await h.task(b.id)).progress).toEqual(figures(200));
+    expect((await h.task(b.id)).state).toBe('PAUSED');
+    // the completed one goes on to finalize like a single report's would (events per changed task)
+    await untilState(c.id, 'SUCCEEDED');
+    expect(h.gwB.callsTo('/finalize', c.id)[0].body.manifest).toEqual(manifest);
+    const marked = (await h.sql(`SELECT triggered_at FROM transfers WHERE id = ANY($1::uuid[])`, [[a.id, b.id, c.id]])) as Array<{ triggered_at: unknown }>;
+    expect(marked.map((x) => x.triggered_at !== null)).toEqual([true, true, true]);
+  });
+
+  it('refuses a forged or replayed batch as a whole (401), changing nothing', async () => {
+    const h = get();
+    const [a, b] = [await h.startTransfer(), await h.startTransfer()];
+    const forged = await h.gwA.reportBatch(h.url, [report(a.id, 1, 'running'), report(b.id, 1, 'running')], { forge: true });
+    expect(forged.status).toBe(401);
+    expect(forged.body.error.code).toBe('BAD_SIGNATURE');
+    expect((await h.task(a.id)).progress.bytesDone).toBe(0);
+    expect((await h.task(b.id)).progress.bytesDone).toBe(0);
+    const ok = await h.gwA.reportBatch(h.url, [report(a.id, 1, 'running')]);
+    expect(ok.body.results).toEqual([{ applied: true, state: 'RUNNING' }]);
+    // the same signature on another body is a forgery; on the same body, a replay
+    const swapped = await h.gwA.reportBatch(h.url, [report(a.id, 9, 'paused'), report(b.id, 9, 'paused')], { headers: ok.headers });
+    expect(swapped.status).toBe(401);
+    expect(swapped.body.error.code).toBe('BAD_SIGNATURE');
+    const replay = await h.gwA.reportBatch(h.url, [report(a.id, 1, 'running')], { headers: ok.headers });
+    expect(replay.status).toBe(401);
+    expect(replay.body.error.code).toBe('REPLAYED_REQUEST');
+    const [ta, tb] = [await h.task(a.id), await h.task(b.id)];
+    expect([ta.state, ta.progress.bytesDone, tb.progress.bytesDone]).toEqual(['RUNNING', 100, 0]);
+  });
+
+  it('refuses, per report, one naming a transfer of another provider, an unknown one and a malformed one; the rest apply', async () => {
+    const h = get();
+    const [a, b] = [await h.startTransfer(), await h.startTransfer()];
+    const r = await h.gwB.reportBatch(h.url, [
+      { ...report(a.id, 1, 'running'), role: 'destination' }, // B is a's destination: fine
+      report(b.id, 1, 'running'), // B is not b's source
+      report('00000000-0000-4000-8000-000000000000', 1, 'running'),
+      { ...report(b.id, 2, 'running'), seq: -1 },
+      { ...report(a.id, 2, 'running'), role: 'destination', progress: figures(1e21) }, // beyond a bigint's exact range
+    ]);
+    expect(r.status).toBe(200);
+    expect(r.body.results[0]).toEqual({ applied: true, state: expect.any(String) });
+    expect(r.body.results[1].error.code).toBe('FORBIDDEN');
+    expect(r.body.results[2].error.code).toBe('NOT_FOUND');
+    expect(r.body.results[3].error.code).toBe('VALIDATION_FAILED');
+    expect(r.body.results[3].error.message).toMatch(/reports\.3.*seq/);
+    expect(r.body.results[4].error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/reports\.4: progress\.bytesDone/) });
+    const tb = await h.task(b.id);
+    expect([tb.state, tb.progress.bytesDone]).toEqual(['STARTING', 0]);
+    // the destination's report counted: its seq 1 is taken now
+    expect((await h.gwB.reportBatch(h.url, [{ ...report(a.id, 1, 'running'), role: 'destination' }])).body.results[0].applied).toBe(false);
+  });
+
+  it('refuses an empty, oversized or non-batch body as a whole (400 / 413), changing nothing', async () => {
+    const h = get();
+    const a = await h.startTransfer();
+    // the count is checked before the reports (empty objects keep the body under the harness's 16 KiB limit)
+    const tooMany = await h.gwA.reportBatch(h.url, [], { raw: JSON.stringify({ reports: Array.from({ length: MAX_PROGRESS_BATCH + 1 }, () => ({})) }) });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.code).toBe('VALIDATION_FAILED');
+    expect(tooMany.body.error.message).toContain(`1 to ${MAX_PROGRESS_BATCH}`);
+    const empty = await h.gwA.reportBatch(h.url, []);
+    expect([empty.status, empty.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const single = await h.gwA.reportBatch(h.url, [], { raw: JSON.stringify(report(a.id, 1, 'running')) });
+    expect([single.status, single.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const huge = await h.gwA.reportBatch(h.url, [], { raw: JSON.stringify({ reports: [report(a.id, 1, 'running')], pad: 'x'.repeat(64 * 1024) }) });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    const t = await h.task(a.id);
+    expect([t.state, t.progress.bytesDone]).toEqual(['STARTING', 0]);
+  });
+
+  it('keeps seq order per transfer in and across batches: older reports drop, one batch applies a transfer\'s reports in seq order', async () => {
+    const h = get();
+    const [a, b] = [await h.startTransfer(), await h.startTransfer()];
+    expect((await h.gwA.reportBatch(h.url, [report(a.id, 5, 'running')])).body.results).toEqual([{ applied: true, state: 'RUNNING' }]);
+    const r = await h.gwA.reportBatch(h.url, [report(a.id, 4, 'paused'), report(b.id, 1, 'running')]);
+    expect(r.body.results).toEqual([
+      { applied: false, state: 'RUNNING' },
+      { applied: true, state: 'RUNNING' },
+    ]);
+    expect((await h.task(a.id)).progress.bytesDone).toBe(500);
+    // listed out of order: seq 7 (running) then 6 (paused) -> 6 applies first, then 7; a repeated 7 drops
+    const both = await h.gwA.reportBatch(h.url, [report(a.id, 7, 'running'), report(a.id, 6, 'paused'), report(a.id, 7, 'paused')]);
+    expect(both.body.results).toEqual([
+      { applied: true, state: 'RUNNING' },
+      { applied: true, state: 'PAUSED' },
+      { applied: false, state: 'RUNNING' },
+    ]);
+    const t = await h.task(a.id);
+    expect([t.state, t.progress.bytesDone]).toEqual(['RUNNING', 700]);
   });
 
   it('validates report bodies (400) after checking the signature', async () => {

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  CORE_PROGRESS_BATCH_PATH,
   CORE_PROGRESS_PATH,
   FinalizeResponse,
   GATEWAY_API_PREFIX,
@@ -85,6 +86,19 @@ export class TestGateway {
 
   callsTo(pathEnd: string, transferId?: string): GatewayCall[] {
     return this.calls.filter((c) => c.provider === this.id && c.path.endsWith(pathEnd) && (!transferId || c.path.includes(transferId)));
+  }
+
+  /** Posts several progress reports in one signed request (the batch endpoint); `raw` replaces the body. */
+  async reportBatch(
+    coreUrl: string,
+    reports: ProgressReport[],
+    opts: { forge?: boolean; headers?: Record<string, string>; raw?: string } = {},
+  ): Promise<{ status: number; body: any; headers: Record<string, string> }> {
+    const body = opts.raw ?? JSON.stringify({ reports });
+    const signer = opts.forge ? generateSigningKeyPair().secretKey : this.sign.secretKey;
+    const headers = opts.headers ?? signRequest({ method: 'POST', path: CORE_PROGRESS_BATCH_PATH, body, keyId: this.id, signSecretKey: signer });
+    const res = await fetch(coreUrl + CORE_PROGRESS_BATCH_PATH, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    return { status: res.status, body: await res.json(), headers: { ...headers } };
   }
 
   /** Posts a progress report to the core, signed as this provider (or tampered with, for the tests). */

@@ -101,6 +101,28 @@ describe('ProgressReporter', () => {
     expect(sent[0].progress.rate).toBeNull();
   });
 
+  it('puts regular reports of different transfers on the same ticks (multiples of the interval), so they can leave together', async () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      const a = harness({ intervalMs: 1000, now: () => Date.now() });
+      const b = harness({ intervalMs: 1000, now: () => Date.now() });
+      a.reporter.update({ progress: { bytesDone: 1 } }); // first reports leave at once: a at 0, b at 300
+      await jest.advanceTimersByTimeAsync(300);
+      b.reporter.update({ progress: { bytesDone: 1 } });
+      await jest.advanceTimersByTimeAsync(1);
+      a.reporter.update({ progress: { bytesDone: 2 } });
+      b.reporter.update({ progress: { bytesDone: 2 } });
+      await jest.advanceTimersByTimeAsync(1000 - 301 - 1);
+      expect([a.sent.length, b.sent.length]).toEqual([1, 1]);
+      await jest.advanceTimersByTimeAsync(1); // t = 1000: both due (b only a little early, not at 1300)
+      expect([a.sent.length, b.sent.length]).toEqual([2, 2]);
+      a.reporter.close();
+      b.reporter.close();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('sends nothing after close', async () => {
     const { reporter, sent } = harness();
     reporter.close();

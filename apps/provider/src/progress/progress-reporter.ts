@@ -17,7 +17,13 @@ export interface ReporterDeps {
   save(progress: ProgressFigures): Promise<number>;
   /** the core acknowledged `seq` */
   acknowledged(seq: number): Promise<void>;
-  send(report: ProgressReport): Promise<void>;
+  /** `urgent`: a phase change (or a resend), not to be held back for other transfers' reports */
+  send(report: ProgressReport, urgent: boolean): Promise<void>;
+  /**
+   * Announces a report before its figures are saved (the batcher waits for announced reports);
+   * the returned function is called once it was handed to send() or abandoned.
+   */
+  hold?(): () => void;
   /** whether a send failure is worth retrying */
   isRetryable(e: unknown): boolean;
   logger: Logger;
@@ -31,8 +37,9 @@ export interface ReporterDeps {
 const defaultBackoff = (n: number) => Math.min(30_000, 250 * 2 ** Math.min(n - 1, 7));
 
 /**
- * Forwards one transfer's progress to the core: at most one signed POST per interval (coalescing
- * whatever the plugin reported meanwhile; the latest state wins), phase changes and the final report
+ * Forwards one transfer's progress to the core: at most one report per interval (coalescing
+ * whatever the plugin reported meanwhile; the latest state wins), on ticks shared with the other
+ * transfers' reporters so that a batcher can send them together, phase changes and the final report
  * at once, seq strictly increasing and persisted before sending, rate smoothed here and eta computed
  * here. While the core is down it retries with backoff and keeps only the latest state to send;
  * the row stays report_pending so a restarted gateway sends it too.
@@ -119,11 +126,7 @@ export class ProgressReporter {
   private schedule() {
     if (this.sending || this.closed || !this.dirty) return;
     const now = this.now();
-    const wait = Math.max(
-      this.backoffUntil - now,
-      this.urgent ? 0 : this.lastSentAt + this.deps.intervalMs - now,
-      0,
-    );
+    const wait = Math.max(this.backoffUntil - now, this.urgent ? 0 : this.nextTick() - now, 0);
     if (this.timer) {
       if (!this.urgent) return; // already due at the interval
       clearTimeout(this.timer);
@@ -141,10 +144,13 @@ export class ProgressReporter {
     const snapshot = this.state;
     const events = this.events.splice(0);
     let seq: number | null = null;
+    const release = this.deps.hold?.();
     try {
       seq = await this.deps.save(snapshot.progress);
       this.lastSentAt = this.now();
-      await this.deps.send(this.toReport(seq, snapshot, events));
+      const sent = this.deps.send(this.toReport(seq, snapshot, events), wasUrgent);
+      release?.();
+      await sent;
       this.failures = 0;
       this.backoffUntil = 0;
       await this.deps.acknowledged(seq);
@@ -165,10 +171,22 @@ export class ProgressReporter {
         if (seq !== null) await this.deps.acknowledged(seq).catch(() => undefined);
       }
     } finally {
+      release?.();
       this.sending = false;
       this.schedule();
       this.settle();
     }
+  }
+
+  /**
+   * When the next regular report is due: an interval after the last, moved to the nearest tick of
+   * a clock shared by all reporters (multiples of the interval), so that the reports of all running
+   * transfers fall due together and leave in one batch. Spacing stays at least half an interval.
+   */
+  private nextTick(): number {
+    const i = this.deps.intervalMs;
+    const due = this.lastSentAt + i;
+    return i > 0 && Number.isFinite(due) ? Math.ceil((due - i / 2) / i) * i : due;
   }
 
   private toReport(seq: number, s: ReportState, events: NonNullable<ProgressReport['events']>): ProgressReport {

@@ -5,6 +5,7 @@ import type { TunnelFigures } from '@ferry/plugin-sdk';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { TransferRepository } from '../persistence/transfer.repository';
 import { ENDED_PHASES, type StoredPhase, type TransferKey, type TransferRecord } from '../persistence/transfer.record';
+import { ProgressBatcher } from '../progress/progress-batcher';
 import { ProgressReporter } from '../progress/progress-reporter';
 import { CoreClient, CoreSendError } from '../progress/core-client.service';
 import { GatewayMetrics } from '../operations/gateway-metrics.service';
@@ -25,13 +26,21 @@ export class TransferRuntime implements TransferSink {
   private readonly live = new Map<string, LiveTransfer>();
   private readonly pending = new Set<Promise<unknown>>();
   private stopping = false;
+  /** all transfers' reports due at the same tick go to the core in one request */
+  private readonly batcher: ProgressBatcher;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly repo: TransferRepository,
     private readonly core: CoreClient,
     private readonly metrics: GatewayMetrics,
-  ) {}
+  ) {
+    this.batcher = new ProgressBatcher({
+      sendOne: (r) => this.core.postProgress(r),
+      sendBatch: (rs) => this.core.postProgressBatch(rs),
+      logger: this.logger,
+    });
+  }
 
   /** The live handle for a persisted transfer, created on first use. */
   attach(record: TransferRecord): LiveTransfer {
@@ -60,7 +69,8 @@ export class TransferRuntime implements TransferSink {
         intervalMs: this.config.progressIntervalMs,
         save: (p) => this.repo.saveProgress(record, p),
         acknowledged: (seq) => this.repo.markReported(record, seq),
-        send: (r) => this.core.postProgress(r),
+        send: (r, urgent) => this.batcher.send(r, urgent),
+        hold: () => this.batcher.hold(),
         // the core's definite refusals are final; anything else (core unreachable, our own database
         // restarting while the figures are saved) is retried with backoff
         isRetryable: (e) => !(e instanceof CoreSendError) || e.retryable,

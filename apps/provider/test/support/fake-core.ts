@@ -10,7 +10,7 @@ export interface ReceivedReport {
 
 /**
  * Stands in for the core in gateway tests: signs calls to gateways with a core key, and receives
- * progress reports on POST /api/gateway/progress, verifying their signatures against the gateway
+ * progress reports on POST /api/gateway/progress and /api/gateway/progress/batch, verifying their signatures against the gateway
  * keys it trusts, exactly as the core does. `down` makes it answer 503 (a core that is restarting).
  */
 export class FakeCore {
@@ -19,6 +19,12 @@ export class FakeCore {
   /** progress posts refused: bad signature, unknown key, replay */
   readonly refused: string[] = [];
   down = false;
+  /** false: answer the batch endpoint 404, like a core that predates it */
+  batchEndpoint = true;
+  /** transfers whose reports the batch endpoint refuses (per report, FORBIDDEN) */
+  readonly foreign = new Set<string>();
+  /** every progress request that got through the signature check: its path and how many reports it carried */
+  readonly requests: Array<{ path: string; reports: number }> = [];
   url = '';
   private readonly trusted = new Map<string, string>();
   private readonly nonces = new MemoryNonceStore();
@@ -108,7 +114,8 @@ export class FakeCore {
       res.end(JSON.stringify(body));
     };
     if (req.method === 'GET' && req.url === '/health/live') return this.down ? reply(503, { status: 'down' }) : reply(200, { status: 'ok' });
-    if (req.method !== 'POST' || req.url !== '/api/gateway/progress') return reply(404, { error: { code: 'NOT_FOUND', message: 'no route' } });
+    const batch = req.url === '/api/gateway/progress/batch' && this.batchEndpoint;
+    if (req.method !== 'POST' || (req.url !== '/api/gateway/progress' && !batch)) return reply(404, { error: { code: 'NOT_FOUND', message: 'no route' } });
     if (this.down) return reply(503, { error: { code: 'INTERNAL', message: 'core restarting' } });
     const keyId = requestKeyId(req.headers) ?? '';
     const pk = this.trusted.get(keyId);
@@ -119,7 +126,19 @@ export class FakeCore {
       this.refused.push((e as Error).message);
       return reply(401, { error: { code: 'BAD_SIGNATURE', message: (e as Error).message } });
     }
-    this.reports.push({ keyId, report: JSON.parse(raw.toString('utf8')) as ProgressReport });
-    reply(200, { accepted: true });
+    const body = JSON.parse(raw.toString('utf8'));
+    if (!batch) {
+      this.requests.push({ path: req.url, reports: 1 });
+      this.reports.push({ keyId, report: body as ProgressReport });
+      return reply(200, { accepted: true });
+    }
+    const reports = (body as { reports: ProgressReport[] }).reports;
+    this.requests.push({ path: req.url, reports: reports.length });
+    const results = reports.map((report) => {
+      if (this.foreign.has(report.transferId)) return { error: { code: 'FORBIDDEN', message: `not ${keyId}'s transfer` } };
+      this.reports.push({ keyId, report });
+      return { applied: true, state: 'RUNNING' };
+    });
+    reply(200, { results });
   }
 }

@@ -1,12 +1,14 @@
-import { DomainError, ProgressReport } from '@ferry/contracts';
+import { DomainError, MAX_PROGRESS_BATCH, ProgressReport } from '@ferry/contracts';
 import { z } from 'zod';
 
 const count = z.number().finite().nonnegative();
+// stored in bigint columns: at most 2^53 - 1 (larger numbers are not exact in JSON and are sent as 1e+21)
+const big = count.max(Number.MAX_SAFE_INTEGER);
 const figures = z.object({
-  bytesDone: count,
-  bytesTotal: count.nullable(),
-  filesDone: count,
-  filesTotal: count.nullable(),
+  bytesDone: big,
+  bytesTotal: big.nullable(),
+  filesDone: big,
+  filesTotal: big.nullable(),
   rate: count.nullable(),
   eta: count.nullable(),
   message: z.string().max(2000).nullable(),
@@ -48,10 +50,34 @@ const schema = z.object({
 
 /** A gateway's progress report, checked (VALIDATION_FAILED names the first bad field). */
 export function parseProgressReport(raw: unknown): ProgressReport {
-  const r = schema.safeParse(raw);
-  if (!r.success) {
-    const i = r.error.issues[0];
-    throw new DomainError('VALIDATION_FAILED', `progress report: ${i?.path.join('.') || '(body)'}: ${i?.message}`);
+  const r = checkReport(raw, 'progress report');
+  if (r instanceof DomainError) throw r;
+  return r;
+}
+
+/**
+ * A batch body `{reports: [...]}` with 1..MAX_PROGRESS_BATCH entries (otherwise the whole batch is
+ * refused, VALIDATION_FAILED). Each entry is checked on its own: a malformed one comes back as its
+ * DomainError, so it is refused alone and the others still apply.
+ */
+export function parseProgressBatch(raw: unknown): Array<ProgressReport | DomainError> {
+  const reports = (raw as { reports?: unknown } | null)?.reports;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !Array.isArray(reports)) {
+    throw new DomainError('VALIDATION_FAILED', 'progress batch: the body must be {"reports": [ProgressReport, ...]}');
   }
-  return r.data as ProgressReport;
+  if (reports.length === 0 || reports.length > MAX_PROGRESS_BATCH) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `progress batch: reports: ${reports.length} reports, a batch carries 1 to ${MAX_PROGRESS_BATCH}`,
+      { max: MAX_PROGRESS_BATCH },
+    );
+  }
+  return reports.map((r, i) => checkReport(r, `progress batch: reports.${i}`));
+}
+
+function checkReport(raw: unknown, what: string): ProgressReport | DomainError {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data as ProgressReport;
+  const i = r.error.issues[0];
+  return new DomainError('VALIDATION_FAILED', `${what}: ${i?.path.join('.') || '(body)'}: ${i?.message}`);
 }

@@ -144,6 +144,12 @@ export class TransferRepository {
     );
   }
 
+  /** markTriggered for several transfers in one statement (a progress batch's first reports). */
+  async markTriggeredMany(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.rows(`UPDATE transfers SET triggered_at = COALESCE(triggered_at, now()) WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
   /** Records that the gateways accepted the researcher's triggers (first time only). */
   async markTriggered(id: string): Promise<void> {
     await this.db.rows(`UPDATE transfers SET triggered_at = COALESCE(triggered_at, now()) WHERE id = $1`, [id]);
