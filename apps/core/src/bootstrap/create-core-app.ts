@@ -16,6 +16,9 @@ import { SeedService } from '../seed/seed.service';
 import { serveWebApp } from '../web/web-static';
 import { setupOpenApi } from './openapi.setup';
 
+/** Where gateways' signed calls to the core live (progress reports). */
+const GATEWAY_API_PATH = '/api/gateway';
+
 export interface CoreAppOptions {
   /** FERRY_LOG_FORMAT=json only: where log lines go instead of stdout (tests capture them) */
   logWriter?: LogWriter;
@@ -38,15 +41,15 @@ export async function createCoreApp(config: CoreConfig, options: CoreAppOptions 
   app.disable('x-powered-by');
   // first: request id, request context, access log and HTTP metrics for every request (413s included)
   app.use(requestContextMiddleware(app.get(CoreMetrics)));
-  // JSON only, with the raw bytes kept for verifying gateways' request signatures
-  app.use(
-    express.json({
-      limit: config.maxBodyBytes,
-      verify: (req: Request & { rawBody?: Buffer }, _res: Response, buf: Buffer) => {
-        req.rawBody = buf;
-      },
-    }),
-  );
+  // JSON only, with the raw bytes kept for verifying gateways' request signatures. Gateways' calls
+  // get their own limit: a source's completion report carries the manifest of every file it sent
+  // (~100 bytes a file with checksums), far more than any researcher's request. The first parser
+  // that reads a body marks it read, so the general one skips those.
+  const keepRawBody = (req: Request & { rawBody?: Buffer }, _res: Response, buf: Buffer) => {
+    req.rawBody = buf;
+  };
+  app.use(GATEWAY_API_PATH, express.json({ limit: config.maxGatewayBodyBytes, verify: keepRawBody }));
+  app.use(express.json({ limit: config.maxBodyBytes, verify: keepRawBody }));
   // body-parser errors (413, bad JSON) never reach Nest's filters: answer them the same way here
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => sendError(res, req, err, logger));
   app.use(reenterRequestContext);

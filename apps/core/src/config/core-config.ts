@@ -39,6 +39,8 @@ export const coreEnvSchema = z.object({
   FERRY_WEB_DIR: z.string().min(1).default('apps/web/dist'),
   FERRY_LOG_LEVEL: z.enum(LOG_LEVELS, { errorMap: () => ({ message: `FERRY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }) }).default('log'),
   FERRY_MAX_BODY_BYTES: int('FERRY_MAX_BODY_BYTES', 1024, 64 * 1024 * 1024).default(1_048_576),
+  /** bodies of gateways' calls (/api/gateway/...): a completion report carries the whole file manifest */
+  FERRY_MAX_GATEWAY_BODY_BYTES: int('FERRY_MAX_GATEWAY_BODY_BYTES', 1_048_576, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   /** additive: how far a gateway's signed request may be off our clock (default as in libs/crypto) */
   FERRY_SIGNATURE_WINDOW_SECONDS: int('FERRY_SIGNATURE_WINDOW_SECONDS', 1, 3600).default(60),
   /** additive: timeout for each core -> gateway call */
@@ -70,6 +72,8 @@ export interface CoreConfig {
   webDir: string;
   logLevel: CoreLogLevel;
   maxBodyBytes: number;
+  /** limit for /api/gateway/... bodies (manifests of large trees) */
+  maxGatewayBodyBytes: number;
   signatureWindowSeconds: number;
   gatewayTimeoutMs: number;
   logFormat: CoreLogFormat;
@@ -110,6 +114,7 @@ export function loadCoreConfig(env: Record<string, string | undefined> = process
     webDir: path.resolve(cwd, e.FERRY_WEB_DIR),
     logLevel: e.FERRY_LOG_LEVEL,
     maxBodyBytes: e.FERRY_MAX_BODY_BYTES,
+    maxGatewayBodyBytes: e.FERRY_MAX_GATEWAY_BODY_BYTES,
     signatureWindowSeconds: e.FERRY_SIGNATURE_WINDOW_SECONDS,
     gatewayTimeoutMs: e.FERRY_GATEWAY_TIMEOUT_MS,
     logFormat: e.FERRY_LOG_FORMAT,

@@ -89,6 +89,8 @@ export const gatewayConfigSchema = z
     signatureWindowSeconds: z.number().int().min(1).max(3600).default(60),
     sweepIntervalMs: z.number().int().min(50).max(3_600_000).default(5000),
     maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    /** the core's finalize call carries the source's whole file manifest (~100 bytes a file with checksums) */
+    maxManifestBodyBytes: z.number().int().min(1024 * 1024).max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
     logLevel: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
     /** secret: when set, GET /metrics needs `Authorization: Bearer <this>` */
     metricsToken: z.string().min(16, 'use at least 16 characters').nullable().default(null),

@@ -18,7 +18,8 @@ export class RawBodyMiddleware implements NestMiddleware {
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
 
   async use(req: Request & RawBodyRequest, _res: Response, next: NextFunction): Promise<void> {
-    const limit = this.config.maxBodyBytes;
+    // a finalize carries the manifest of a whole tree; every other call is small
+    const limit = FINALIZE_PATH.test((req.originalUrl ?? req.url).split('?')[0]) ? this.config.maxManifestBodyBytes : this.config.maxBodyBytes;
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > limit) throw tooLarge(limit);
     const chunks: Buffer[] = [];
@@ -40,6 +41,8 @@ export class RawBodyMiddleware implements NestMiddleware {
     next();
   }
 }
+
+const FINALIZE_PATH = /\/transfers\/[^/]+\/finalize$/;
 
 const tooLarge = (limit: number) =>
   new DomainError('PAYLOAD_TOO_LARGE', `the request body is larger than ${limit} bytes`, { limitBytes: limit });

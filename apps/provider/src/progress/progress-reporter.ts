@@ -26,6 +26,8 @@ export interface ReporterDeps {
   hold?(): () => void;
   /** whether a send failure is worth retrying */
   isRetryable(e: unknown): boolean;
+  /** the core refused `report` for good (after it was acknowledged locally, so it is not resent) */
+  refused?(report: ProgressReport, e: unknown): void;
   logger: Logger;
   now?: () => number;
   /** wait before the n-th consecutive retry (n >= 1) */
@@ -144,11 +146,13 @@ export class ProgressReporter {
     const snapshot = this.state;
     const events = this.events.splice(0);
     let seq: number | null = null;
+    let report: ProgressReport | null = null;
     const release = this.deps.hold?.();
     try {
       seq = await this.deps.save(snapshot.progress);
       this.lastSentAt = this.now();
-      const sent = this.deps.send(this.toReport(seq, snapshot, events), wasUrgent);
+      report = this.toReport(seq, snapshot, events);
+      const sent = this.deps.send(report, wasUrgent);
       release?.();
       await sent;
       this.failures = 0;
@@ -169,6 +173,7 @@ export class ProgressReporter {
         // the core refused this report for good (e.g. it no longer knows the transfer): do not resend it
         this.deps.logger.warn(`progress for ${this.transferId}/${this.role} dropped: ${(e as Error).message}`);
         if (seq !== null) await this.deps.acknowledged(seq).catch(() => undefined);
+        if (report) this.deps.refused?.(report, e);
       }
     } finally {
       release?.();

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { FileManifest, ProgressFigures } from '@ferry/contracts';
+import type { FileManifest, ProgressFigures, ProgressReport } from '@ferry/contracts';
 import type { TunnelFigures } from '@ferry/plugin-sdk';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { TransferRepository } from '../persistence/transfer.repository';
@@ -56,6 +56,7 @@ export class TransferRuntime implements TransferSink {
     const binding = { id: record.drive, root: drive?.root ?? '', attributes: drive?.attributes ?? {} };
     const local = drive?.local && !record.tunnel;
     const localPath = local ? (record.path === '' ? drive.root : path.join(drive.root, ...record.path.split('/'))) : '';
+    let live: LiveTransfer | undefined;
     const reporter = new ProgressReporter(
       record.transferId,
       record.role,
@@ -74,12 +75,16 @@ export class TransferRuntime implements TransferSink {
         // the core's definite refusals are final; anything else (core unreachable, our own database
         // restarting while the figures are saved) is retried with backoff
         isRetryable: (e) => !(e instanceof CoreSendError) || e.retryable,
+        refused: (report, e) => {
+          if (live && report.phase === 'completed' && e instanceof CoreSendError && e.status === 413) this.failOversizedCompletion(live, report);
+        },
         logger: this.logger,
         // bytes moved are counted where they leave: at the source
         advanced: record.role === 'source' ? (n) => this.metrics.bytesMoved(record.mechanism, n) : undefined,
       },
     );
     const t = new LiveTransfer(record, identity, binding, localPath, reporter, this);
+    live = t;
     this.live.set(k, t);
     return t;
   }
@@ -158,6 +163,27 @@ export class TransferRuntime implements TransferSink {
     t.stop('transfer failed');
     t.reporter.update({ phase: 'failed', error }, true);
     return true;
+  }
+
+  /**
+   * The core would not take this completion: its manifest is larger than the core's limit for
+   * gateways' calls. Nothing can deliver it, so the transfer fails here with a reason an operator
+   * can act on, instead of waiting for a verdict that never comes.
+   */
+  private failOversizedCompletion(t: LiveTransfer, report: ProgressReport): void {
+    const files = report.manifest?.files.length ?? 0;
+    const error = {
+      code: 'MANIFEST_TOO_LARGE',
+      message: `the core refused the completion report of ${files} files as too large (413); raise FERRY_MAX_GATEWAY_BODY_BYTES at the core, or send the tree in parts`,
+    };
+    this.track(() =>
+      this.persistently(`failure of ${t.id}/${t.role}`, async () => {
+        const rec = await this.repo.transition(t.key, ['completed'], 'failed', { error });
+        if (!rec) return;
+        this.logger.warn(`transfer ${t.id}/${t.role} failed: ${error.code}: ${error.message}`);
+        t.reporter.update({ phase: 'failed', error }, true);
+      }),
+    );
   }
 
   /** Called by PluginHost before plugins stop: abort work, let bookkeeping settle, keep the rest persisted. */
