@@ -134,6 +134,21 @@ describe('prepare: policy, mechanism choice and paths', () => {
       expect(other.body.error.code).toBe('ALREADY_EXISTS');
     });
 
+    it('answers a repeated prepare with the stored answer even when its checks would now refuse it', async () => {
+      // the checks run before the row is looked up: what is stored must still win over them
+      writeTree(w.a.driveDir, { 'going/file.txt': 'x' });
+      const first = await source('t-idem-3', { path: 'going' });
+      expect(first.body).toMatchObject({ accepted: true });
+      fs.rmSync(path.join(w.a.driveDir, 'going'), { recursive: true });
+      expect((await source('t-idem-4', { path: 'going' })).body).toMatchObject({ accepted: false, code: 'NOT_FOUND' });
+      const again = await source('t-idem-3', { path: 'going' });
+      expect(again.body).toEqual(first.body);
+      // and a different request under that id is still ALREADY_EXISTS, not the check's refusal
+      const other = await source('t-idem-3', { path: 'missing' });
+      expect(other.status).toBe(409);
+      expect(other.body.error.code).toBe('ALREADY_EXISTS');
+    });
+
     it('leaves nothing behind when the plugin refuses', async () => {
       const res = await destination('t-idem-2', { peerPublicParams: { copier: 'something-else' } });
       expect(res.body).toEqual({ accepted: false, code: 'REJECTED_BY_POLICY', reason: 'the source is not a local copier' });
