@@ -8,6 +8,7 @@ import { GATEWAY_KEYS, type GatewayKeys } from '../../keys/gateway-keys';
 import { TransferRepository } from '../../persistence/transfer.repository';
 import type { NewTransfer, TransferRecord } from '../../persistence/transfer.record';
 import type { GuardedPlugin } from '../../plugins/guarded-plugin';
+import { TransferFinalizer } from '../../lifecycle/transfer-finalizer.service';
 import { PluginHost } from '../../plugins/plugin-host.service';
 import { confinePath } from '../../plugins/path-confinement.util';
 import { PolicyService } from '../../policy/policy.service';
@@ -42,6 +43,7 @@ export class PrepareTransferHandler implements ICommandHandler<PrepareTransferCo
     private readonly plugins: PluginHost,
     private readonly policy: PolicyService,
     private readonly runtime: TransferRuntime,
+    private readonly finalizer: TransferFinalizer,
   ) {}
 
   async execute({ request: req }: PrepareTransferCommand): Promise<PrepareResponse> {
@@ -67,8 +69,16 @@ export class PrepareTransferHandler implements ICommandHandler<PrepareTransferCo
       throw e;
     }
     if ('accepted' in checked) return (await this.existingAnswer(req, requestHash)) ?? checked;
-    const { policy, choice, plugin, path } = checked;
 
+    // The claim, the plugin's prepare and the completion run exclusive with a finalize or an
+    // expiry of the same (transfer, role) in this process: those wait for the preparation to be
+    // stored rather than ending it half-way (a deadline already past when the prepare arrives
+    // would otherwise let the sweep expire the row while the plugin is still writing secrets).
+    return this.finalizer.exclusive(req, () => this.claimAndPrepare(req, requestHash, checked));
+  }
+
+  private async claimAndPrepare(req: PrepareRequest, requestHash: string, checked: Checked): Promise<PrepareResponse> {
+    const { policy, choice, plugin, path } = checked;
     const row: NewTransfer = {
       transferId: req.transferId, role: req.role, mechanism: choice.mechanism, identity: req.identity, drive: req.drive, path,
       options: req.options ?? {}, peer: req.peer, tunnel: req.tunnel ?? null, userPublicKey: req.userPublicKey, requestHash,
