@@ -10,7 +10,8 @@ describe('prepare: policy, mechanism choice and paths', () => {
   beforeAll(async () => {
     w = await GatewayWorld.create({
       name: 'prepare',
-      pluginsA: [{ package: LOCALCOPY }, { package: LOCALCOPY_LITE }],
+      // localcopy-lite prepares slowly here (a preparation under way when the expiry sweep runs)
+      pluginsA: [{ package: LOCALCOPY }, { package: LOCALCOPY_LITE, options: { prepareDelayMs: 300 } }],
       pluginsB: [{ package: LOCALCOPY_LITE }, { package: LOCALCOPY }],
       customizeA: (c) =>
         c.drives!.push({
@@ -132,6 +133,34 @@ describe('prepare: policy, mechanism choice and paths', () => {
       const other = await source('t-idem-1', { path: 'plain.txt' });
       expect(other.status).toBe(409);
       expect(other.body.error.code).toBe('ALREADY_EXISTS');
+    });
+
+    it('answers a repeated prepare with the stored answer even when its checks would now refuse it', async () => {
+      // the checks run before the row is looked up: what is stored must still win over them
+      writeTree(w.a.driveDir, { 'going/file.txt': 'x' });
+      const first = await source('t-idem-3', { path: 'going' });
+      expect(first.body).toMatchObject({ accepted: true });
+      fs.rmSync(path.join(w.a.driveDir, 'going'), { recursive: true });
+      expect((await source('t-idem-4', { path: 'going' })).body).toMatchObject({ accepted: false, code: 'NOT_FOUND' });
+      const again = await source('t-idem-3', { path: 'going' });
+      expect(again.body).toEqual(first.body);
+      // and a different request under that id is still ALREADY_EXISTS, not the check's refusal
+      const other = await source('t-idem-3', { path: 'missing' });
+      expect(other.status).toBe(409);
+      expect(other.body.error.code).toBe('ALREADY_EXISTS');
+    });
+
+    it('prepares in full when the deadline has already passed, and only then lets the expiry sweep end it', async () => {
+      // the sweep (every 200 ms here) expires untriggered rows past their deadline; it must wait for a
+      // preparation under way (300 ms in this plugin) instead of cancelling it half-way (INVALID_STATE)
+      const past = new Date(Date.now() - 1000).toISOString();
+      const ids = ['t-late-1', 't-late-2', 't-late-3'];
+      const answers = await Promise.all(ids.map((id) => source(id, { path: 'ok', triggerDeadline: past, options: { mechanism: 'localcopy-lite' } })));
+      for (const a of answers) expect(a.body).toMatchObject({ accepted: true, mechanism: 'localcopy-lite' });
+      for (const id of ids) {
+        await w.core.until('the sweep to expire it', async () => (await w.status(w.a, id)).body.phase === 'finalized');
+        expect(fixtureLog.count('prepareSource', id)).toBe(1);
+      }
     });
 
     it('leaves nothing behind when the plugin refuses', async () => {

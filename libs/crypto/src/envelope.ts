@@ -1,6 +1,7 @@
 import nacl from 'tweetnacl';
 import { fromBase64, toBase64, utf8Decode, utf8Encode } from './encoding.util';
 import { decodeBoxPublicKey, decodeBoxSecretKey } from './keys';
+import { boxPrimitives } from './box-primitives';
 import { CryptoError } from './crypto.error';
 
 export const ENVELOPE_ALG = 'x25519-xsalsa20-poly1305';
@@ -35,10 +36,11 @@ interface Plaintext<T> {
 
 export function seal<T>(payload: T, recipientPublicKey: string, binding: EnvelopeBinding): Envelope {
   const recipient = decodeBoxPublicKey(recipientPublicKey, 'recipient public key');
-  const eph = nacl.box.keyPair();
+  const box = boxPrimitives();
+  const eph = box.keyPair();
   const nonce = nacl.randomBytes(nacl.box.nonceLength);
   const plain: Plaintext<T> = { ...binding, payload };
-  const ct = nacl.box(utf8Encode(JSON.stringify(plain)), nonce, recipient, eph.secretKey);
+  const ct = nacl.box.after(utf8Encode(JSON.stringify(plain)), nonce, box.before(recipient, eph.secretKey));
   return { v: 1, alg: ENVELOPE_ALG, epk: toBase64(eph.publicKey), nonce: toBase64(nonce), ct: toBase64(ct) };
 }
 
@@ -68,7 +70,7 @@ export function open<T>(envelope: unknown, recipientSecretKey: string, expected:
   if (!epk || epk.length !== nacl.box.publicKeyLength || !nonce || nonce.length !== nacl.box.nonceLength || !ct) {
     throw new CryptoError('BAD_ENVELOPE', 'envelope fields are not valid base64 of the right length');
   }
-  const plainBytes = nacl.box.open(ct, nonce, epk, sk);
+  const plainBytes = nacl.box.open.after(ct, nonce, boxPrimitives().before(epk, sk));
   if (!plainBytes) throw new CryptoError('DECRYPT_FAILED', 'envelope does not open with this key');
   let plain: Plaintext<T>;
   try {

@@ -6,3 +6,4 @@ export * from './envelope';
 export * from './signature';
 export * from './request-signing';
 export * from './signing-primitives';
+export * from './box-primitives';

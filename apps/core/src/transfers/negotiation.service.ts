@@ -14,6 +14,12 @@ export interface NegotiationSides {
   destination: { identity: string; gatewayDrive: string };
 }
 
+/** Both gateways prepared: the task now AWAITING_TRIGGER and the transfer with its offers stored. */
+export interface Negotiated {
+  task: TaskEntity;
+  transfer: TransferEntity;
+}
+
 /** A gateway refused; the task is REJECTED and the researcher gets this code and reason. */
 export class NegotiationRejected {
   constructor(
@@ -46,11 +52,14 @@ export class NegotiationService {
    * gateway may have prepared already, so if this one ends badly both are told; one that never heard
    * of the transfer answers NOT_FOUND, which counts as told.
    */
-  async negotiate(x: TransferEntity, sides: NegotiationSides, opts: { resumed?: boolean } = {}): Promise<TaskEntity | NegotiationRejected> {
+  async negotiate(
+    x: TransferEntity,
+    sides: NegotiationSides,
+    opts: { resumed?: boolean; providers?: Promise<[ResolvedProvider, ResolvedProvider]> } = {},
+  ): Promise<Negotiated | NegotiationRejected> {
     const prepared: GatewayRole[] = opts.resumed ? ['source', 'destination'] : [];
     try {
-      const src = await this.registry.resolve(x.sourceProviderId);
-      const dst = await this.registry.resolve(x.destinationProviderId);
+      const [src, dst] = await (opts.providers ?? this.resolveProviders(x.sourceProviderId, x.destinationProviderId));
       const base = {
         transferId: x.id,
         userPublicKey: x.userPublicKey,
@@ -91,7 +100,8 @@ export class NegotiationService {
       const task = await this.transfers.recordOffers(x.id, offers, s.mechanism, s.operations);
       if (!task) throw new DomainError('INVALID_STATE', `transfer ${x.id} stopped negotiating meanwhile`);
       this.events.changed(task);
-      return task;
+      // what recordOffers wrote into the transfer row, without reading it back
+      return { task, transfer: { ...x, offers, mechanism: s.mechanism } };
     } catch (e) {
       const err = e instanceof DomainError ? e : new DomainError('INTERNAL', 'negotiation failed unexpectedly');
       if (!(e instanceof DomainError)) this.logger.error(`negotiation of ${x.id}: ${(e as Error)?.stack ?? e}`);
@@ -99,6 +109,18 @@ export class NegotiationService {
       this.events.changed(task);
       throw err instanceof DomainError ? new DomainError(err.code, err.message, { ...err.details, transferId: x.id }) : err;
     }
+  }
+
+  /**
+   * Both providers with their keys, looked up at once (two queries in parallel rather than one after
+   * the other). A caller may start this before it records the transfer and hand the promise to
+   * negotiate(). Errors come in the order of the sequential look-ups: the source's first.
+   */
+  async resolveProviders(sourceId: string, destinationId: string): Promise<[ResolvedProvider, ResolvedProvider]> {
+    const [s, d] = await Promise.allSettled([this.registry.resolve(sourceId), this.registry.resolve(destinationId)]);
+    if (s.status === 'rejected') throw s.reason;
+    if (d.status === 'rejected') throw d.reason;
+    return [s.value, d.value];
   }
 
   private async prepare(gw: ResolvedProvider, req: PrepareRequest): Promise<PrepareResponse> {

@@ -50,6 +50,22 @@ export function negotiationSuite(get: () => CoreHarness): void {
     expect(await countTasks()).toBe(before);
   });
 
+  it('authorizes in one look-up but reports in the order of the checks: source drive, destination drive, identities', async () => {
+    const h = get();
+    const before = await countTasks();
+    const noSource = await h.api(TOKENS.alice, 'POST', '/api/transfers', h.transferRequest({ source: { driveId: 'no-such-drive', path: 'x' }, destination: { driveId: 'no-such-either', path: '' } }));
+    expect(noSource.status).toBe(404);
+    expect(noSource.body.error.message).toContain('source drive no-such-drive');
+    const noDestination = await h.api(TOKENS.alice, 'POST', '/api/transfers', h.transferRequest({ destination: { driveId: 'no-such-either', path: '' } }));
+    expect(noDestination.status).toBe(404);
+    expect(noDestination.body.error.message).toContain('destination drive no-such-either');
+    // READ missing on the source comes before the destination's problems
+    const noRead = await h.api(TOKENS.alice, 'POST', '/api/transfers', h.transferRequest({ source: { driveId: 'b-inbox', path: 'x' }, destination: { driveId: 'no-such-either', path: '' } }));
+    expect(noRead.status).toBe(403);
+    expect(noRead.body.error).toMatchObject({ code: 'FORBIDDEN', details: { driveId: 'b-inbox', permission: 'READ' } });
+    expect(await countTasks()).toBe(before);
+  });
+
   it('refuses a user without an identity at a provider (403 NO_IDENTITY_MAPPING); ADMIN implies WRITE', async () => {
     const h = get();
     const r = await h.api(TOKENS.carol, 'POST', '/api/transfers', h.transferRequest());

@@ -21,6 +21,14 @@ export interface DriveWithAccess {
   permissions: DrivePermission[];
 }
 
+/** One drive as a user may use it: her effective permissions and her identity at its provider. */
+export interface DriveAccessRow {
+  drive: DriveEntity;
+  permissions: DrivePermission[];
+  /** the user's identity at the drive's provider; null when she has none mapped there */
+  identity: string | null;
+}
+
 const ORDER: DrivePermission[] = ['READ', 'WRITE', 'ADMIN'];
 
 /** Effective permissions: ADMIN implies READ and WRITE. */
@@ -139,6 +147,27 @@ export class DriveRepository {
       [userId, driveId],
     );
     return effectivePermissions(rows.map((r) => r.permission));
+  }
+
+  /**
+   * The given drives (those that exist) with the user's effective permissions and identity at each
+   * drive's provider, in one statement: what authorizing a transfer needs (it used to take six).
+   */
+  async accessFor(userId: string, driveIds: string[]): Promise<Map<string, DriveAccessRow>> {
+    const rows = await this.db.rows<Record<string, unknown>>(
+      `SELECT d.id, d.name, d.provider_id, d.gateway_drive,
+              (SELECT array_agg(DISTINCT acl.permission) FROM (${USER_ACL}) acl WHERE acl.drive_id = d.id) AS permissions,
+              (SELECT m.identity FROM identity_mappings m WHERE m.user_id = $1 AND m.provider_id = d.provider_id) AS identity
+         FROM drives d WHERE d.id = ANY($2::text[])`,
+      [userId, driveIds],
+    );
+    return new Map(
+      rows.map((r) => {
+        const drive = this.db.toEntity(DriveEntity, r);
+        const permissions = effectivePermissions((r.permissions as string[] | null) ?? []);
+        return [drive.id, { drive, permissions, identity: (r.identity as string | null) ?? null }];
+      }),
+    );
   }
 
   /** Drives the user has any permission on, with the provider's name. */

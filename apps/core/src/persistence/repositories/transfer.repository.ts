@@ -42,18 +42,21 @@ export class TransferRepository {
    */
   async create(t: NewTransfer, audit?: AuditEntry): Promise<{ transfer: TransferEntity; task: TaskEntity }> {
     const a = audit ? auditCte('tr', audit, 19) : null;
-    const task = await this.db.entity(
-      TaskEntity,
+    // the task row plus the two values of the transfer row the database made (deadline, creation
+    // time): the rest of the transfer is what was just inserted, so it is not read back
+    const [row] = await this.db.rows(
       `WITH tr AS (
          INSERT INTO transfers (id, owner_id, source_drive_id, source_path, source_provider_id,
            destination_drive_id, destination_path, destination_provider_id, options, user_public_key, trigger_deadline, tunnel)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now() + make_interval(secs => $11), $18)
-         RETURNING id, owner_id, source_provider_id, destination_provider_id)${a ? `, ${a.cte}` : ''}
-       INSERT INTO tasks (id, kind, owner_id, state, label, source_provider_id, destination_provider_id,
-         source_label, destination_label, lease_owner, lease_until)
-       SELECT id, $12, owner_id, 'NEGOTIATING', $13, source_provider_id, destination_provider_id, $14, $15,
-              $16::text, now() + make_interval(secs => $17::double precision / 1000) FROM tr
-       RETURNING *`,
+         RETURNING id, owner_id, source_provider_id, destination_provider_id, trigger_deadline, created_at)${a ? `, ${a.cte}` : ''},
+       tk AS (
+         INSERT INTO tasks (id, kind, owner_id, state, label, source_provider_id, destination_provider_id,
+           source_label, destination_label, lease_owner, lease_until)
+         SELECT id, $12, owner_id, 'NEGOTIATING', $13, source_provider_id, destination_provider_id, $14, $15,
+                $16::text, now() + make_interval(secs => $17::double precision / 1000) FROM tr
+         RETURNING *)
+       SELECT tk.*, tr.trigger_deadline AS transfer_trigger_deadline, tr.created_at AS transfer_created_at FROM tk, tr`,
       [
         t.id,
         t.ownerId,
@@ -76,8 +79,27 @@ export class TransferRepository {
         ...(a?.params ?? []),
       ],
     );
-    const transfer = await this.find(t.id);
-    return { transfer: transfer!, task: task! };
+    const task = this.db.toEntity(TaskEntity, row);
+    const transfer = this.db.toEntity(TransferEntity, {
+      id: t.id,
+      owner_id: t.ownerId,
+      source_drive_id: t.sourceDriveId,
+      source_path: t.sourcePath,
+      source_provider_id: t.sourceProviderId,
+      destination_drive_id: t.destinationDriveId,
+      destination_path: t.destinationPath,
+      destination_provider_id: t.destinationProviderId,
+      options: t.options,
+      user_public_key: t.userPublicKey,
+      mechanism: null,
+      offers: [],
+      trigger_deadline: row.transfer_trigger_deadline,
+      rejection: null,
+      triggered_at: null,
+      created_at: row.transfer_created_at,
+      tunnel: t.tunnel ?? null,
+    });
+    return { transfer, task };
   }
 
   find(id: string): Promise<TransferEntity | null> {

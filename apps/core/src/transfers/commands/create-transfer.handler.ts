@@ -39,10 +39,10 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransferComm
     if (!isBoxPublicKey(request.userPublicKey)) {
       throw new DomainError('BAD_KEY', 'userPublicKey must be an X25519 public key: 32 bytes of base64');
     }
-    const src = await this.access.require(user, request.source.driveId, 'READ', 'source drive');
-    const dst = await this.access.require(user, request.destination.driveId, 'WRITE', 'destination drive');
-    const srcIdentity = await this.access.identityAt(user, src.providerId);
-    const dstIdentity = await this.access.identityAt(user, dst.providerId);
+    const { src, dst, srcIdentity, dstIdentity } = await this.access.authorizeTransfer(user, request.source.driveId, request.destination.driveId);
+    // the providers' keys are looked up while the transfer is recorded (they do not depend on it)
+    const providers = this.negotiation.resolveProviders(src.providerId, dst.providerId);
+    providers.catch(() => undefined); // awaited (and reported) by negotiate(); not if recording fails first
 
     const o = request.options ?? {};
     const options: TransferOptions = {
@@ -83,7 +83,7 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransferComm
       this.negotiation.negotiate(transfer, {
         source: { identity: srcIdentity, gatewayDrive: src.gatewayDrive },
         destination: { identity: dstIdentity, gatewayDrive: dst.gatewayDrive },
-      }),
+      }, { providers }),
     );
     if (outcome instanceof NegotiationRejected) {
       // the REJECTED transfer stays retrievable under its id (details.transferId)
@@ -93,7 +93,6 @@ export class CreateTransferHandler implements ICommandHandler<CreateTransferComm
         reason: outcome.reason,
       });
     }
-    const stored = await this.transfers.find(transfer.id);
-    return toTransferView(stored!, outcome);
+    return toTransferView(outcome.transfer, outcome.task);
   }
 }

@@ -43,7 +43,7 @@ export class ResumeNegotiationHandler implements ICommandHandler<ResumeNegotiati
         return;
       }
       const outcome = await this.leases.hold(x.id, () => this.negotiation.negotiate(x, sides, { resumed: true }));
-      const state = outcome instanceof NegotiationRejected ? outcome.task.state : outcome.state;
+      const state = outcome.task.state;
       this.logger.log(`transfer ${x.id}: negotiation resumed, now ${state}`);
     } catch (e) {
       // negotiate() has already ended the task FAILED and queued the gateways to be told

@@ -97,7 +97,6 @@ export class CreateTunnelHandler implements ICommandHandler<CreateTunnelCommand>
         reason: outcome.reason,
       });
     }
-    const stored = await this.transfers.find(transfer.id);
-    return toTunnelView(stored!, outcome);
+    return toTunnelView(outcome.transfer, outcome.task);
   }
 }
