@@ -4,7 +4,13 @@
  * one source plugin instance follows N concurrent Globus transfers (default 500) against the
  * Globus stand-in, which runs in a child process so this process's RSS is the plugin's.
  *
- *   npx tsc -b plugins/globus && node bench/globus-poller.js [N] [windowSeconds]
+ *   npx tsc -b plugins/globus && node bench/globus-poller.js [N] [windowSeconds] [--in-gateway]
+ *
+ * --in-gateway (what the benchmark runs): a real gateway is booted in this process first, as
+ * main.ts starts one (its V8 heap settings, Nest, embedded PGlite with its V8 flags, the sftp
+ * plugin, listening on loopback), so the RSS figures are those of a gateway following the N
+ * transfers and not of the plugin alone. Both plugin instances (source and destination) live in
+ * this process, as before; in production they are in two gateways, so the figure is on the high side.
  *
  * Phase 1 holds every task ACTIVE (Globus' 3 running per identity, the rest Queued, few bytes per
  * tick) and measures, over the window, the poll requests per second the one poller makes and the
@@ -16,8 +22,12 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..');
-const N = Number(process.argv[2] || 500);
-const WINDOW_S = Number(process.argv[3] || 20);
+const IN_GATEWAY = process.argv.includes('--in-gateway');
+// before anything else allocates, like apps/provider/src/main.ts
+if (IN_GATEWAY) require(path.join(ROOT, 'apps/provider/dist/v8-memory.bootstrap.js'));
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const N = Number(positional[0] || 500);
+const WINDOW_S = Number(positional[1] || 20);
 const POLL_MS = 2000;
 
 const pluginDist = path.join(ROOT, 'plugins/globus/dist/index.js');
@@ -85,8 +95,31 @@ async function pool(items, width, fn) {
 
 const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
+/** A real gateway in this process (see --in-gateway above); its sftp plugin serves an empty drive. */
+async function startGateway(tmp) {
+  const { createGatewayApp } = require(path.join(ROOT, 'apps/provider/dist/create-gateway-app.js'));
+  const { generateSigningKeyPair } = require(path.join(ROOT, 'libs/crypto/dist/index.js'));
+  fs.mkdirSync(path.join(tmp, 'gw-drive'));
+  const config = {
+    id: 'bench-gateway',
+    name: 'bench gateway',
+    listen: { host: '127.0.0.1', port: 0 },
+    core: { url: 'http://127.0.0.1:9', signPublicKey: generateSigningKeyPair().publicKey },
+    stateDir: path.join(tmp, 'gw-state'),
+    drives: [{ id: 'data', path: path.join(tmp, 'gw-drive') }],
+    identities: [{ name: 'alice' }],
+    plugins: [{ package: '@ferry/plugin-sftp', options: { embeddedServer: { host: '127.0.0.1', port: 0 } } }],
+  };
+  const gw = await createGatewayApp(config, { baseDir: ROOT, logger: ['error'] });
+  const probe = await fetch(`${gw.url}/.well-known/ferry-provider`);
+  if (probe.status !== 200) throw new Error(`the gateway in this process answers ${probe.status}`);
+  return gw;
+}
+
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-bench-globus-'));
+  const gateway = IN_GATEWAY ? await startGateway(tmp) : null;
+  if (gateway) console.log(`a gateway runs in this process (${gateway.url}, embedded PGlite): RSS ${mb(process.memoryUsage().rss)}`);
   const standinJs = compileStandin(path.join(tmp, 'standin-js'));
   const rootA = path.join(tmp, 'a');
   const rootB = path.join(tmp, 'b');
@@ -161,6 +194,7 @@ async function main() {
 
   await source.stop();
   await dest.stop();
+  if (gateway) await gateway.close();
   await ask(child, { cmd: 'stop' }).catch(() => undefined);
   fs.rmSync(tmp, { recursive: true, force: true });
 }

@@ -1,3 +1,4 @@
+import './v8-memory.bootstrap'; // first: V8 heap settings before anything allocates
 import { Logger } from '@nestjs/common';
 import { createGatewayApp } from './create-gateway-app';
 import { GatewayConfigError } from './config/gateway-config';

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type * as NodeModule from 'node:module';
 import type { PGlite as PGliteInstance, PGliteOptions } from '@electric-sql/pglite';
 import { prepareDataDir } from './pglite-template.util';
+import { applyPgliteV8Flags } from './pglite-v8-flags.util';
 
 // PGlite loads its wasm runtime with dynamic import(). Jest's module sandbox refuses dynamic import
 // without --experimental-vm-modules, so PGlite is required through Node's own loader (taken from
@@ -28,7 +29,8 @@ const PGLITE_VERSION = ((): string => {
 
 /**
  * PGlite's default 128 MB of shared buffers dominated an idle process's RSS; each app passes its own
- * smaller `postgresqlconf` (core: 32 MB, gateway: 16 MB; docs/performance.md).
+ * smaller `postgresqlconf` (core: 32 MB, gateway: 4 MB; docs/performance.md). V8 flags for the wasm
+ * module: pglite-v8-flags.util.ts.
  */
 type Callback = (err: unknown, result: unknown) => void;
 
@@ -48,6 +50,8 @@ export function createPgliteDriver(options: PGliteOptions): { Pool: new () => Ev
   let db: Promise<PGliteInstance> | null = null;
   const instance = () =>
     (db ??= (async () => {
+      // before the first PGlite.create compiles the wasm module (a template's initdb included)
+      applyPgliteV8Flags();
       if (options.dataDir) await prepareDataDir(options.dataDir, (o) => PGlite.create(o), PGLITE_VERSION);
       return PGlite.create({
         ...options,
