@@ -162,7 +162,6 @@ describe('body size limit', () => {
   it('answers 413 PAYLOAD_TOO_LARGE with the JSON error body on every route, before authentication', async () => {
     const before = await snapshot(h);
     const routes: Array<[string, string | null]> = [
-      ['/api/gateway/progress', null],
       ['/api/transfers', null],
       ['/api/transfers', TOKENS.alice],
       ['/api/admin/users', TOKENS.carol],
@@ -185,6 +184,24 @@ describe('body size limit', () => {
     expect(await snapshot(h)).toEqual(before);
   });
 
+  it("takes gateways' calls up to their own, larger limit (FERRY_MAX_GATEWAY_BODY_BYTES: a completion carries the manifest)", async () => {
+    const before = await snapshot(h);
+    for (const p of ['/api/gateway/progress', '/api/gateway/progress/batch']) {
+      // over the general limit, under the gateways' one: read, then refused for its missing signature
+      const read = await fetch(h.url + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+      expect({ p, status: read.status }).toEqual({ p, status: 401 });
+      const over = await fetch(h.url + p, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ filler: 'x'.repeat(50_000) }),
+      });
+      const body = await over.json();
+      expect({ p, status: over.status, code: body.error?.code }).toEqual({ p, status: 413, code: 'PAYLOAD_TOO_LARGE' });
+      expect(body.error.message).toMatch(/larger than the limit of 49152 bytes/);
+    }
+    expect(await snapshot(h)).toEqual(before);
+  });
+
   it('also when the body comes chunked, without a length', async () => {
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = http.request(`${h.url}/api/gateway/progress`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
@@ -193,7 +210,7 @@ describe('body size limit', () => {
         res.on('end', () => resolve({ status: res.statusCode!, body: b }));
       });
       req.on('error', reject);
-      for (let i = 0; i < 10; i++) req.write('x'.repeat(4096));
+      for (let i = 0; i < 16; i++) req.write('x'.repeat(4096));
       req.end();
     });
     expect(status).toBe(413);

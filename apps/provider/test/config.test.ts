@@ -49,8 +49,8 @@ describe('gateway configuration', () => {
     expect(cfg.drives[0]).toMatchObject({ id: 'data', root: fs.realpathSync(path.join(dir, 'data')), local: true });
     expect(cfg.core.signPublicKey).toBe(core.publicKey);
     expect(cfg.plugins.map((p) => p.id)).toEqual(['localcopy']);
-    expect(cfg.plugins[0].options).toEqual({ chunkSize: 65536, chunkDelayMs: 0, failRecover: false, flakyTrigger: false });
-    expect(cfg).toMatchObject({ progressIntervalMs: 250, signatureWindowSeconds: 60, databaseUrl: null, maxBodyBytes: 1048576 });
+    expect(cfg.plugins[0].options).toEqual({ chunkSize: 65536, chunkDelayMs: 0, failRecover: false, flakyTrigger: false, prepareDelayMs: 0 });
+    expect(cfg).toMatchObject({ progressIntervalMs: 250, signatureWindowSeconds: 60, databaseUrl: null, maxBodyBytes: 1048576, maxManifestBodyBytes: 64 * 1024 * 1024 });
   });
 
   it('names a missing plugin package and how to install it', () => {

@@ -40,7 +40,7 @@ export const coreEnvSchema = z.object({
   FERRY_LOG_LEVEL: z.enum(LOG_LEVELS, { errorMap: () => ({ message: `FERRY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }) }).default('log'),
   FERRY_MAX_BODY_BYTES: int('FERRY_MAX_BODY_BYTES', 1024, 64 * 1024 * 1024).default(1_048_576),
   /** bodies of gateways' calls (/api/gateway/...): a completion report carries the whole file manifest */
-  FERRY_MAX_GATEWAY_BODY_BYTES: int('FERRY_MAX_GATEWAY_BODY_BYTES', 1_048_576, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  FERRY_MAX_GATEWAY_BODY_BYTES: int('FERRY_MAX_GATEWAY_BODY_BYTES', 1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   /** additive: how far a gateway's signed request may be off our clock (default as in libs/crypto) */
   FERRY_SIGNATURE_WINDOW_SECONDS: int('FERRY_SIGNATURE_WINDOW_SECONDS', 1, 3600).default(60),
   /** additive: timeout for each core -> gateway call */

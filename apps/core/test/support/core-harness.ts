@@ -63,6 +63,8 @@ export class CoreHarness {
       FERRY_SWEEP_INTERVAL_MS: '100',
       FERRY_WEB_DIR: webDir,
       FERRY_MAX_BODY_BYTES: '16384',
+      // gateways' calls have their own, larger limit (manifests of whole trees)
+      FERRY_MAX_GATEWAY_BODY_BYTES: '49152',
       FERRY_LOG_LEVEL: 'error',
       FERRY_GATEWAY_TIMEOUT_MS: '5000',
       // the suites poll fast with one token; the rate limit has its own tests (operations suites)

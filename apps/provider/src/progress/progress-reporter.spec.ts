@@ -53,6 +53,28 @@ describe('ProgressReporter', () => {
     reporter.close();
   });
 
+  it('hands a report the core refused for good to `refused`, once, and does not resend it', async () => {
+    const refused: Array<[ProgressReport, unknown]> = [];
+    const tooLarge = new CoreSendError('core answered 413: too large', false, 413);
+    const attempts: ProgressReport[] = [];
+    const { reporter, acked } = harness({
+      send: async (r) => {
+        attempts.push(r);
+        throw tooLarge;
+      },
+      refused: (r, e) => void refused.push([r, e]),
+    });
+    reporter.update({ phase: 'completed', manifest: { verify: 'size', files: [{ path: 'f', size: 1000 }] }, progress: { bytesDone: 1000 } });
+    await until(() => refused.length === 1);
+    await reporter.whenIdle();
+    expect(attempts).toHaveLength(1);
+    expect(refused[0][0]).toMatchObject({ seq: 1, phase: 'completed' });
+    expect(refused[0][0].manifest?.files).toHaveLength(1);
+    expect(refused[0][1]).toBe(tooLarge);
+    expect(acked).toEqual([1]);
+    reporter.close();
+  });
+
   it('retries while the core is down and delivers the latest state, with a new seq each attempt', async () => {
     let failuresLeft = 3;
     const attempts: ProgressReport[] = [];
