@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TaskView } from '@ferry/contracts';
 import {
+  callGatewayAsCore,
   gatewaySecretFiles,
   hashTree,
   listAll,
@@ -73,6 +74,18 @@ it('cancel mid-transfer: CANCELLED, the grant is revoked and no partial file sta
   expect((await alice.api.task(p.transfer.id)).state).toBe('CANCELLED');
 }, 180_000);
 
+/** Gateway A's own view of a transfer (as the core reads it), once `until` holds. */
+async function sourceStatus(id: string, until: (s: { phase: string; progress: { bytesDone: number } }) => boolean) {
+  const url = `http://127.0.0.1:${stack.configs.a.listen.port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const r = await callGatewayAsCore(url, stack.coreKey.secretKey, 'GET', `/transfers/${id}/status?role=source`);
+    if (r.status === 200 && until(r.body)) return r.body as { phase: string; progress: { bytesDone: number } };
+    if (Date.now() > deadline) throw new Error(`gateway A's status of ${id} never matched: ${JSON.stringify(r.body)}`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
 it('pause and resume: PAUSED holds, resume finishes with every byte right', async () => {
   const alice = stack.researcher('alice');
   fs.mkdirSync(path.join(stack.dirs.bInbox, 'paused'));
@@ -84,12 +97,19 @@ it('pause and resume: PAUSED holds, resume finishes with every byte right', asyn
   const paused = await alice.waitState(transfer.id, ['PAUSED']);
   expect(paused.operations).toContain('resume');
   expect(paused.operations).not.toContain('pause');
+  // The core shows PAUSED once gateway A answered the pause; A's own 'paused' report, with the bytes
+  // acknowledged until the data stopped, may reach the core just after that. Wait until the core
+  // shows what A says it holds, then nothing may move.
+  const atA = await sourceStatus(transfer.id, (s) => s.phase === 'paused');
+  const settled = await alice.waitTask(transfer.id, (t) => t.progress.bytesDone === atA.progress.bytesDone);
+  expect(settled.state).toBe('PAUSED');
   // nothing moves while paused: what B holds stays the same (partial files included)
   const heldAtB = () => listAll(path.join(stack.dirs.bInbox, 'paused')).map((f) => `${f}:${fs.statSync(path.join(stack.dirs.bInbox, 'paused', f)).size}`);
   const before = heldAtB();
   await new Promise((r) => setTimeout(r, 1500));
   expect(heldAtB()).toEqual(before);
-  expect((await alice.api.task(transfer.id)).progress.bytesDone).toBe(paused.progress.bytesDone);
+  expect((await alice.api.task(transfer.id)).progress.bytesDone).toBe(atA.progress.bytesDone);
+  expect((await sourceStatus(transfer.id, () => true)).progress.bytesDone).toBe(atA.progress.bytesDone);
   // pause is not among a paused task's operations: asking again is INVALID_STATE
   const err = await alice.error(alice.api.control(transfer.id, 'pause'));
   expect(err.status).toBe(409);
