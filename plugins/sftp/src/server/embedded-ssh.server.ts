@@ -167,15 +167,20 @@ export class EmbeddedSshServer {
     });
   }
 
-  private async openSubsystem(handler: SubsystemHandler, accept: () => ServerChannel, conn: Connection, grant: Grant, entry: LiveConnection): Promise<void> {
-    let jail: PathJail;
+  /** The grant's folder as a jail; null (and the connection ended) when the folder is gone. */
+  private async jailFor(conn: Connection, grant: Grant): Promise<PathJail | null> {
     try {
-      jail = await PathJail.create(grant.root);
+      return await PathJail.create(grant.root);
     } catch (e) {
       this.deps.logger.error('granted folder is missing', { transferId: grant.transferId, error: String(e) });
       conn.end();
-      return;
+      return null;
     }
+  }
+
+  private async openSubsystem(handler: SubsystemHandler, accept: () => ServerChannel, conn: Connection, grant: Grant, entry: LiveConnection): Promise<void> {
+    const jail = await this.jailFor(conn, grant);
+    if (!jail) return;
     const channel = accept();
     const session = handler(channel, {
       grant,
@@ -194,14 +199,8 @@ export class EmbeddedSshServer {
     grant: Grant,
     entry: LiveConnection,
   ): Promise<void> {
-    let jail: PathJail;
-    try {
-      jail = await PathJail.create(grant.root);
-    } catch (e) {
-      this.deps.logger.error('granted folder is missing', { transferId: grant.transferId, error: String(e) });
-      conn.end();
-      return;
-    }
+    const jail = await this.jailFor(conn, grant);
+    if (!jail) return;
     const sftp = acceptSftp();
     if (this.deps.windowBytes) {
       // data arrives as WRITE requests (and EXTENDED ones); topping up after each keeps the window open
