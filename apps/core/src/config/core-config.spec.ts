@@ -16,6 +16,7 @@ describe('loadCoreConfig', () => {
       webDir: '/srv/ferry/apps/web/dist',
       logLevel: 'log',
       maxBodyBytes: 1048576,
+      maxGatewayBodyBytes: 64 * 1024 * 1024,
       signatureWindowSeconds: 60,
       gatewayTimeoutMs: 15000,
       logFormat: 'text',
