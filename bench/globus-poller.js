@@ -7,7 +7,7 @@
  *   npx tsc -b plugins/globus && node bench/globus-poller.js [N] [windowSeconds] [--in-gateway]
  *
  * --in-gateway (what the benchmark runs): a real gateway is booted in this process first, as
- * main.ts starts one (its V8 heap settings, Nest, embedded PGlite with its V8 flags, the sftp
+ * main.ts starts one (Nest, embedded PGlite with its V8 flags, the sftp
  * plugin, listening on loopback), so the RSS figures are those of a gateway following the N
  * transfers and not of the plugin alone. Both plugin instances (source and destination) live in
  * this process, as before; in production they are in two gateways, so the figure is on the high side.
@@ -23,8 +23,6 @@ const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..');
 const IN_GATEWAY = process.argv.includes('--in-gateway');
-// before anything else allocates, like apps/provider/src/main.ts
-if (IN_GATEWAY) require(path.join(ROOT, 'apps/provider/dist/v8-memory.bootstrap.js'));
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const N = Number(positional[0] || 500);
 const WINDOW_S = Number(positional[1] || 20);

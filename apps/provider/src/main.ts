@@ -1,4 +1,3 @@
-import './v8-memory.bootstrap'; // first: V8 heap settings before anything allocates
 import { Logger } from '@nestjs/common';
 import { createGatewayApp } from './create-gateway-app';
 import { GatewayConfigError } from './config/gateway-config';
