@@ -55,7 +55,7 @@ export const memoryScenario: Scenario = {
       targets,
       notes: [
         `Gateways: VmHWM of the gateway process (Nest, embedded PGlite, the plugins), reset just before each ferry run; RSS just before the runs (median): A ${(summarize(rss.idleA).median / MB).toFixed(0)} MB, B ${(summarize(rss.idleB).median / MB).toFixed(0)} MB.`,
-        `Globus: a real gateway (Nest, embedded PGlite, the sftp plugin, main.ts's V8 settings) booted in the process of bench/globus-poller.js --in-gateway, whose Globus plugin instances follow the transfers (the source and the destination instance, which production puts in two gateways): RSS ${(g.before / MB).toFixed(0)} MB before submitting.`,
+        `Globus: a real gateway (Nest, embedded PGlite, the sftp plugin) booted in the process of bench/globus-poller.js --in-gateway, whose Globus plugin instances follow the transfers (the source and the destination instance, which production puts in two gateways): RSS ${(g.before / MB).toFixed(0)} MB before submitting.`,
       ],
       details: { globusTransfers: n },
     };
