@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { TaskView } from '@ferry/contracts';
-import { hashTree, makeSampleTree, type Stack, startStack, writeRandomFile } from '../harness';
+import { hashTree, makeSampleTree, runningWith, type Stack, startStack, writeRandomFile } from '../harness';
 import { GlobusStandin, type StandinClient } from '../globus-standin/globus-standin';
 
 /**
@@ -66,11 +65,6 @@ function inbox(name: string): string {
 }
 
 const tasksOf = (transferId: string) => g.tasks().filter((t) => t.label === transferId);
-
-const runningWith = (min: number) => (t: TaskView) => {
-  if (['FAILED', 'CANCELLED', 'EXPIRED', 'REJECTED', 'SUCCEEDED'].includes(t.state)) throw new Error(`task ended ${t.state} too early: ${JSON.stringify(t.error)}`);
-  return t.state === 'RUNNING' && t.progress.bytesDone >= min;
-};
 
 async function eventually(cond: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 100));

@@ -1,7 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { TaskView } from '@ferry/contracts';
-import { hashTree, listAll, makeSampleTree, Stack, startStack, writeRandomFile } from '../harness';
+import {
+  hashTree,
+  listAll,
+  makeSampleTree,
+  openInboxToSshdAccount,
+  runningWith,
+  sshdInboxFolder,
+  Stack,
+  startStack,
+  transferKeyLines,
+  writeRandomFile,
+} from '../harness';
 import { startSshd, type RunningSshd } from '../setup/sshd-server';
 
 /**
@@ -39,10 +49,7 @@ beforeAll(async () => {
       gateways.b.identities = gateways.b.identities.map((i) => (i.name === 'alice' ? { ...i, account: sshd.account } : i));
     },
   });
-  // the account writes into B's inbox through sshd: the folders on the way must let it through
-  for (let d = stack.dirs.bInbox; d !== path.dirname(d) && d.startsWith(stack.root); d = path.dirname(d)) fs.chmodSync(d, 0o755);
-  fs.chmodSync(stack.root, 0o755);
-  fs.chownSync(stack.dirs.bInbox, sshd.uid, sshd.gid);
+  openInboxToSshdAccount(stack, sshd);
 
   await makeSampleTree(path.join(stack.dirs.aData, 'tree'), { bigFileBytes: 8 * MiB, smallFiles: 300 });
   for (let i = 1; i <= 6; i++) await writeRandomFile(path.join(stack.dirs.aData, 'bulk', `part-${i}.bin`), 24 * MiB);
@@ -53,28 +60,8 @@ afterAll(async () => {
   await sshd?.stop();
 }, 60_000);
 
-function inbox(name: string): string {
-  const dir = path.join(stack.dirs.bInbox, name);
-  fs.mkdirSync(dir);
-  fs.chownSync(dir, sshd.uid, sshd.gid);
-  return dir;
-}
-
-/** ferry lines of the account's authorized-keys file that belong to this transfer */
-function keyLines(transferId: string): string[] {
-  const file = path.join(sshd.authorizedKeysDir, sshd.account);
-  if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.includes(`ferry:${transferId}:`));
-}
-
-const runningWith = (min: number) => (t: TaskView) => {
-  if (['FAILED', 'CANCELLED', 'EXPIRED', 'REJECTED'].includes(t.state)) throw new Error(`task ended ${t.state}: ${JSON.stringify(t.error)}`);
-  if (t.state === 'SUCCEEDED') throw new Error('the transfer finished before the test could act');
-  return t.state === 'RUNNING' && t.progress.bytesDone >= min;
-};
+const inbox = (name: string) => sshdInboxFolder(stack, sshd, name);
+const keyLines = (transferId: string) => transferKeyLines(sshd, transferId);
 
 async function expectSameTree(src: string, dst: string): Promise<void> {
   const want = await hashTree(src);

@@ -5,3 +5,5 @@ export * from './tree.util';
 export * from './gateway-access.util';
 export * from './database-dump.util';
 export * from './sftp-login.util';
+export * from './sshd-site.util';
+export * from './task-conditions.util';
