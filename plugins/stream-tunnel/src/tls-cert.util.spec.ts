@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
-import { certFingerprint, loadOrCreateTlsIdentity } from './tls-cert.util';
+import { certFingerprint, createSelfSignedCert, loadOrCreateTlsIdentity } from './tls-cert.util';
 
 describe('self-signed tunnel TLS identity', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-tls-'));
@@ -19,6 +20,20 @@ describe('self-signed tunnel TLS identity', () => {
     expect(execFileSync('openssl', ['verify', '-CAfile', certFile, certFile]).toString()).toContain('OK');
     const der = execFileSync('openssl', ['x509', '-in', certFile, '-outform', 'der']);
     expect(certFingerprint(der)).toBe(a.fingerprint);
+  });
+
+  it('makes certificates OpenSSL accepts every time (the random serial is minimal DER)', () => {
+    // a serial starting with a zero byte followed by one below 0x80 is non-minimal DER, which
+    // OpenSSL refuses ("illegal padding"): with a random serial that was 1 certificate in 256
+    for (let i = 0; i < 1000; i++) {
+      const { certPem, keyPem } = createSelfSignedCert('ferry tunnel test');
+      const cert = new crypto.X509Certificate(certPem);
+      expect(cert.checkPrivateKey(crypto.createPrivateKey(keyPem))).toBe(true);
+      const serial = Buffer.from(cert.serialNumber, 'hex');
+      expect(serial.length).toBe(16);
+      expect(serial[0]).toBeGreaterThanOrEqual(0x40);
+      expect(serial[0]).toBeLessThan(0x80);
+    }
   });
 
   it('serves TLS, and the client sees the pinned certificate', async () => {

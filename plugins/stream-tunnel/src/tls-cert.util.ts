@@ -47,7 +47,9 @@ export function createSelfSignedCert(commonName: string, now = new Date()): { ce
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000);
   const notAfter = new Date(now.getTime() + 20 * 365 * 24 * 60 * 60 * 1000);
   const serial = crypto.randomBytes(16);
-  serial[0] &= 0x7f; // positive INTEGER
+  // a positive INTEGER in minimal DER: the first byte below 0x80 (positive) and not zero (a leading
+  // zero byte before one below 0x80 is padding, which OpenSSL refuses: 1 certificate in 256 was)
+  serial[0] = (serial[0] & 0x3f) | 0x40;
   const tbs = seq(
     tlv(0xa0, int(Buffer.from([2]))), // version v3
     int(serial),
