@@ -34,8 +34,9 @@ beforeAll(async () => {
     database: 'pglite',
     customize: ({ gateways }) => {
       const sftpAt = (g: typeof gateways.a) => g.plugins.find((p) => p.package === '@ferry/plugin-sftp')!;
-      // fewer writes in flight at A: the bulk transfer then runs long enough for the tests to act in the middle
-      sftpAt(gateways.a).options = { ...(sftpAt(gateways.a).options as object), requestsInFlight: 8 };
+      // one small write in flight at A (one round trip per 8 KiB): the bulk transfer then runs for
+      // seconds, long enough for the tests to act in the middle however fast the machine is
+      sftpAt(gateways.a).options = { ...(sftpAt(gateways.a).options as object), requestsInFlight: 1, chunkSize: 8192 };
       sftpAt(gateways.b).options = {
         backend: 'openssh',
         openssh: {
