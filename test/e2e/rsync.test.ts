@@ -9,10 +9,9 @@ import {
   sshdInboxFolder,
   Stack,
   startStack,
-  transferKeyLines,
   writeRandomFile,
 } from '../harness';
-import { startSshd, type RunningSshd } from '../setup/sshd-server';
+import { startSshd, transferKeyLines, type RunningSshd } from '../setup/sshd-server';
 
 /**
  * rsync end to end: the core and gateways A and B as processes (the harness's stack), a real

@@ -9,10 +9,9 @@ import {
   sshdInboxFolder,
   Stack,
   startStack,
-  transferKeyLines,
   writeRandomFile,
 } from '../harness';
-import { startSshd, type RunningSshd } from '../setup/sshd-server';
+import { startSshd, transferKeyLines, type RunningSshd } from '../setup/sshd-server';
 
 /**
  * sftp with the 'openssh' destination backend, end to end: the core and gateways A and B as

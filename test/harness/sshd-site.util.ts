@@ -20,13 +20,3 @@ export function sshdInboxFolder(stack: Stack, sshd: RunningSshd, name: string): 
   fs.chownSync(dir, sshd.uid, sshd.gid);
   return dir;
 }
-
-/** The ferry lines of the account's authorized-keys file that belong to this transfer. */
-export function transferKeyLines(sshd: RunningSshd, transferId: string): string[] {
-  const file = path.join(sshd.authorizedKeysDir, sshd.account);
-  if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.includes(`ferry:${transferId}:`));
-}

@@ -271,3 +271,13 @@ function isAlive(pid: number): boolean {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** The ferry lines of the fixture account's authorized-keys file that belong to one transfer. */
+export function transferKeyLines(sshd: RunningSshd, transferId: string): string[] {
+  const file = path.join(sshd.authorizedKeysDir, sshd.account);
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(`ferry:${transferId}:`));
+}

@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Role } from '@ferry/plugin-sdk/testing';
 import type { RunningSshd } from '../../../test/setup/sshd-server';
 
@@ -29,12 +27,5 @@ export function opensshPairSetup(sshd: RunningSshd) {
   return { baseDir: sshd.root, account: { name: sshd.account, uid: sshd.uid, gid: sshd.gid } };
 }
 
-/** ferry lines of the account's authorized-keys file that belong to this transfer */
-export function keyLines(sshd: RunningSshd, transferId: string): string[] {
-  const file = path.join(sshd.authorizedKeysDir, sshd.account);
-  if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.includes(`ferry:${transferId}:`));
-}
+/** ferry lines of the account's authorized-keys file that belong to this transfer (the fixture's helper) */
+export { transferKeyLines as keyLines } from '../../../test/setup/sshd-server';

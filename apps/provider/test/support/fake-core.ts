@@ -114,26 +114,27 @@ export class FakeCore {
       res.end(JSON.stringify(body));
     };
     if (req.method === 'GET' && req.url === '/health/live') return this.down ? reply(503, { status: 'down' }) : reply(200, { status: 'ok' });
-    const batch = req.url === '/api/gateway/progress/batch' && this.batchEndpoint;
-    if (req.method !== 'POST' || (req.url !== '/api/gateway/progress' && !batch)) return reply(404, { error: { code: 'NOT_FOUND', message: 'no route' } });
+    const url = req.url ?? '';
+    const batch = url === '/api/gateway/progress/batch' && this.batchEndpoint;
+    if (req.method !== 'POST' || (url !== '/api/gateway/progress' && !batch)) return reply(404, { error: { code: 'NOT_FOUND', message: 'no route' } });
     if (this.down) return reply(503, { error: { code: 'INTERNAL', message: 'core restarting' } });
     const keyId = requestKeyId(req.headers) ?? '';
     const pk = this.trusted.get(keyId);
     try {
       if (!pk) throw new Error(`unknown gateway key id '${keyId}'`);
-      await verifyRequest({ method: 'POST', path: req.url, body: raw, headers: req.headers, signPublicKey: pk, nonces: this.nonces });
+      await verifyRequest({ method: 'POST', path: url, body: raw, headers: req.headers, signPublicKey: pk, nonces: this.nonces });
     } catch (e) {
       this.refused.push((e as Error).message);
       return reply(401, { error: { code: 'BAD_SIGNATURE', message: (e as Error).message } });
     }
     const body = JSON.parse(raw.toString('utf8'));
     if (!batch) {
-      this.requests.push({ path: req.url, reports: 1 });
+      this.requests.push({ path: url, reports: 1 });
       this.reports.push({ keyId, report: body as ProgressReport });
       return reply(200, { accepted: true });
     }
     const reports = (body as { reports: ProgressReport[] }).reports;
-    this.requests.push({ path: req.url, reports: reports.length });
+    this.requests.push({ path: url, reports: reports.length });
     const results = reports.map((report) => {
       if (this.foreign.has(report.transferId)) return { error: { code: 'FORBIDDEN', message: `not ${keyId}'s transfer` } };
       this.reports.push({ keyId, report });
