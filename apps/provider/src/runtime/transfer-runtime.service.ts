@@ -155,9 +155,12 @@ export class TransferRuntime implements TransferSink {
     this.metrics.tunnelFigures(keyOf(t.key), t.mechanism, info);
   }
 
-  /** Fails a transfer that has not ended yet and tells the core (when it is past the trigger). */
-  async markFailed(t: LiveTransfer, error: { code: string; message: string }): Promise<boolean> {
-    const rec = (await this.repo.transition(t.key, ACTIVE, 'failed', { error })) ?? (await this.storedIn(t, 'failed'));
+  /**
+   * Fails a transfer that has not ended yet (or, with `from`, one in those phases) and tells the
+   * core (when it is past the trigger).
+   */
+  async markFailed(t: LiveTransfer, error: { code: string; message: string }, from: readonly StoredPhase[] = ACTIVE): Promise<boolean> {
+    const rec = (await this.repo.transition(t.key, from, 'failed', { error })) ?? (await this.storedIn(t, 'failed'));
     if (!rec) return false;
     this.logger.warn(`transfer ${t.id}/${t.role} failed: ${error.code}: ${error.message}`);
     t.stop('transfer failed');
@@ -176,14 +179,7 @@ export class TransferRuntime implements TransferSink {
       code: 'MANIFEST_TOO_LARGE',
       message: `the core refused the completion report of ${files} files as too large (413); raise FERRY_MAX_GATEWAY_BODY_BYTES at the core, or send the tree in parts`,
     };
-    this.track(() =>
-      this.persistently(`failure of ${t.id}/${t.role}`, async () => {
-        const rec = await this.repo.transition(t.key, ['completed'], 'failed', { error });
-        if (!rec) return;
-        this.logger.warn(`transfer ${t.id}/${t.role} failed: ${error.code}: ${error.message}`);
-        t.reporter.update({ phase: 'failed', error }, true);
-      }),
-    );
+    this.track(() => this.persistently(`failure of ${t.id}/${t.role}`, () => this.markFailed(t, error, ['completed'])));
   }
 
   /** Called by PluginHost before plugins stop: abort work, let bookkeeping settle, keep the rest persisted. */
