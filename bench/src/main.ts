@@ -78,7 +78,14 @@ export async function main(args: BenchArgs): Promise<ScenarioResult[]> {
     for (const s of selected) {
       log(`\n== ${s.title} ==`);
       const t0 = Date.now();
-      const r = await s.run(ctx);
+      const r = await s.run(ctx).catch((e: unknown) => {
+        // what the stack's processes said last, so a failure far from here (CI) can be read
+        const stack = (env as BenchEnv | null)?.stack;
+        if (stack) {
+          for (const p of [stack.core, stack.gatewayA, stack.gatewayB]) log(`\n-- last lines of ${p.logFile} --\n${p.tail(40)}`);
+        }
+        throw e;
+      });
       results.push(r);
       log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
       log(formatScenario(r));

@@ -43,7 +43,7 @@ function runQuick(): Promise<{ code: number | null; stdout: string; stderr: stri
 
 it('runs every scenario and reports numeric figures for ferry and each reference', async () => {
   const { code, stdout, stderr } = await runQuick();
-  if (code !== 0) throw new Error(`bench/run.js --quick exited with ${code}:\n${stderr.slice(-4000)}`);
+  if (code !== 0) throw new Error(`bench/run.js --quick exited with ${code}:\n${stderr.slice(-12000)}`);
   const doc = JSON.parse(stdout.trim().split('\n').pop()!) as BenchDoc;
   expect(doc.quick).toBe(true);
   expect(typeof doc.machine.cpu).toBe('string');

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
-import * as path from 'node:path';
 import type { BenchEnv } from '../bench-env';
 import { ratiosOf, ratioTarget, summarize, type ContenderResult, type ScenarioResult } from '../measure';
 import { CIPHERS, type CipherName } from '../reference-tools';
@@ -9,18 +8,14 @@ import type { BenchContext, Scenario } from '../scenario';
 
 /**
  * The stream tunnel against OpenSSH port forwarding (ssh -L through the sshd fixture) and direct
- * TCP. ferry's figures come from bench/tunnel.js (the stream-tunnel plugin's own benchmark: both
- * access points, the load generator and the target servers in one node process, so one CPU does
- * all of it); ssh -L runs the same two workloads, as that script defines them, from this process
- * through an ssh client and sshd (separate processes). Rounds alternate: one tunnel.js run (ferry
- * and direct TCP), then ssh -L with each cipher.
+ * TCP, all three driven by the same two workloads from this process:
+ * - ferry: a real tunnel opened through the core between the bench stack's gateways A (initiator,
+ *   access point a-lan) and B (listener, b-lan), each gateway its own process, the leg between them
+ *   TLS, as deployed;
+ * - ssh -L: an ssh client and the sshd fixture (two processes), once per cipher;
+ * - direct TCP: the workload straight to the target, the ceiling of this machine.
+ * Rounds alternate: ferry, direct TCP, then ssh -L with each cipher.
  */
-interface TunnelRow {
-  variant: string;
-  throughputMiBps: number;
-  roundTripMicros: number;
-}
-
 interface RoundFigures {
   /** MB/s */
   throughput: Record<string, number>;
@@ -31,26 +26,15 @@ interface RoundFigures {
 const FERRY = 'ferry stream tunnel';
 const DIRECT = 'direct TCP';
 
-function runTunnelJs(mib: number, rounds: number, log: (l: string) => void): Promise<TunnelRow[]> {
-  return new Promise((resolve, reject) => {
-    const script = path.join(__dirname, '..', '..', 'tunnel.js');
-    const child = spawn(process.execPath, [script, '--json', '--wan-ms=0', `--mib=${mib}`, `--rounds=${rounds}`, '--connects=20'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      try {
-        if (code !== 0) throw new Error(`exit ${code}`);
-        const rows = (JSON.parse(out) as { rows: TunnelRow[] }).rows;
-        resolve(rows);
-      } catch (e) {
-        log(err.slice(-2000));
-        reject(new Error(`bench/tunnel.js failed: ${(e as Error).message}`));
-      }
-    });
+/** A tunnel from gateway A's access point to 127.0.0.1:targetPort behind gateway B; its local port. */
+async function ferryTunnel(env: BenchEnv, targetPort: number): Promise<number> {
+  const { tunnel } = await env.alice.openTunnel({
+    initiator: { providerId: 'provider-a', accessPoint: 'a-lan' },
+    listener: { providerId: 'provider-b', accessPoint: 'b-lan' },
+    target: `127.0.0.1:${targetPort}`,
+    lifetimeMinutes: 60,
   });
+  return (await env.alice.listenAddress(tunnel.id)).port;
 }
 
 // --- the two workloads, as bench/tunnel.js defines them ---
@@ -141,17 +125,14 @@ async function measureAll(ctx: BenchContext): Promise<{ rounds: RoundFigures[]; 
   const echoPort = await listen(echo);
   const rounds: RoundFigures[] = [];
   try {
+    const ferrySink = await ferryTunnel(env, sinkPort);
+    const ferryEcho = await ferryTunnel(env, echoPort);
     for (let r = 0; r < ctx.rounds; r++) {
       const fig: RoundFigures = { throughput: {}, roundTrip: {} };
-      const rows = await runTunnelJs(mib, trips, ctx.log);
-      const row = (re: RegExp) => rows.find((x) => re.test(x.variant));
-      const tunnel = row(/^tunnel, TLS leg per connection/);
-      const direct = row(/^direct TCP/);
-      if (!tunnel || !direct) throw new Error(`bench/tunnel.js gave no tunnel or direct row: ${JSON.stringify(rows)}`);
-      fig.throughput[FERRY] = (tunnel.throughputMiBps * 1024 * 1024) / 1e6;
-      fig.roundTrip[FERRY] = tunnel.roundTripMicros;
-      fig.throughput[DIRECT] = (direct.throughputMiBps * 1024 * 1024) / 1e6;
-      fig.roundTrip[DIRECT] = direct.roundTripMicros;
+      fig.throughput[FERRY] = await throughput(ferrySink, mib);
+      fig.roundTrip[FERRY] = await roundTrips(ferryEcho, trips);
+      fig.throughput[DIRECT] = await throughput(sinkPort, mib);
+      fig.roundTrip[DIRECT] = await roundTrips(echoPort, trips);
       for (const cipher of Object.keys(CIPHERS) as CipherName[]) {
         const name = `ssh -L (${cipher})`;
         const fs = await sshForward(env, cipher, sinkPort);
@@ -186,7 +167,7 @@ function resultsOf(rounds: RoundFigures[], pick: (f: RoundFigures) => Record<str
 }
 
 const NOTE =
-  'ferry and direct TCP: bench/tunnel.js (plugin access points, load generator and targets in one node process); ssh -L: same workloads from the bench process through ssh and sshd (separate processes). CPU is not separable here and not shown.';
+  'Workloads and targets in the bench process; ferry: through gateways A and B (initiator and listener, separate processes, TLS leg between them); ssh -L: through an ssh client and sshd (separate processes). CPU is not shown (the gateways also run the other scenarios).';
 
 export const tunnelScenarios: Scenario[] = [
   {
