@@ -111,6 +111,32 @@ describe('sftp tree stream', () => {
     expect((await t.finalize('succeeded')).destination).toMatchObject({ ok: true });
   });
 
+  it('falls back to SFTP for every file when the destination announces the stream but refuses the channel', async () => {
+    // a destination that announced ferry-tree@1 and then no longer serves it (e.g. a downgrade
+    // between prepare and trigger): its SSH server refuses the subsystem like any unknown one
+    const server = (destinationPlugin(pair).backend as unknown as { server: { deps: { subsystems?: Record<string, unknown> } } }).server;
+    const served = server.deps.subsystems;
+    server.deps.subsystems = {};
+    try {
+      const t = await pair.transfer({ sourcePath: 'mixed', destinationPath: 'refused' });
+      await t.prepare();
+      expect(t.destinationPrep!.forPeer.streams).toEqual([TREE_SUBSYSTEM]);
+      await t.triggerDestination();
+      await t.triggerSource();
+      await t.waitForEnd();
+      expect(t.source.record.failures).toEqual([]);
+      expect(streamOpened(t.id)).toBe(false);
+      const warned = pair.source.parts.logger.entries.filter((e) => e.fields?.transferId === t.id && /refused the tree stream/.test(e.message));
+      expect(warned).toHaveLength(1);
+      const expected = await readTree(path.join(pair.source.driveRoot, 'mixed'));
+      const arrived = await readTree(t.destination.localPath);
+      expect(diffTrees(prefixTree(expected, 'mixed', { type: 'dir', size: 0 }), arrived)).toEqual([]);
+      expect((await t.finalize('succeeded')).destination).toMatchObject({ ok: true });
+    } finally {
+      server.deps.subsystems = served;
+    }
+  });
+
   it('continues a tree after the source gateway is killed mid-tree (abort, then recover)', async () => {
     const many: TreeSpec = {};
     for (let d = 0; d < 20; d++) {
