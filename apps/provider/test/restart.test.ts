@@ -50,6 +50,27 @@ describe.each<DbKind>(['pglite', 'postgres'])('gateway restart (%s)', (db) => {
     expect((await w.finalize(w.b, id, { outcome: 'succeeded', manifest: done.manifest })).body).toEqual({ ok: true });
   });
 
+  it('sends a completion the core missed after a restart, with its manifest', async () => {
+    const id = `t-restart-pending-${db}`;
+    writeTree(path.join(w.a.driveDir, 'pending'), { 'one.txt': 'one', 'sub/two.bin': 5_000 });
+    w.core.down = true;
+    try {
+      await w.startTransfer(id, { path: 'pending' });
+      // the plugin finished while the core answered 503: the completion waits in A's database
+      await w.core.waitFor('a completion sent while the core is down', () =>
+        w.core.bodiesWhileDown.some((b) => b.includes(id) && b.includes('"completed"')),
+      );
+      await w.stopSite(w.a);
+    } finally {
+      w.core.down = false;
+    }
+    expect(w.core.reportsFor(id, 'source').some((r) => r.phase === 'completed')).toBe(false);
+    await w.start(w.a);
+    const done = await w.completed(id);
+    expect(done.manifest?.files.map((f) => f.path).sort()).toEqual(['pending/one.txt', 'pending/sub/two.bin']);
+    expect((await w.finalize(w.b, id, { outcome: 'succeeded', manifest: done.manifest })).body).toEqual({ ok: true });
+  });
+
   it('brings a paused transfer back paused, and it can be resumed', async () => {
     const id = `t-restart-5-${db}`;
     writeTree(path.join(w.a.driveDir, 'r5'), { 'big.bin': 1_000_000 });

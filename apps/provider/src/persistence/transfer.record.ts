@@ -50,7 +50,11 @@ export interface TransferRecord extends TransferKey {
   seq: number;
   reportPending: boolean;
   progress: ProgressFigures;
-  manifest: FileManifest | null;
+  /**
+   * The completion's manifest, on records from listReportPending only (a completion that may have
+   * to be sent again); absent on the others, which never need it (see RECORD_COLUMNS).
+   */
+  manifest?: FileManifest | null;
   error: { code: string; message: string } | null;
   createdAt: Date;
   updatedAt: Date;

@@ -19,6 +19,8 @@ export class FakeCore {
   /** progress posts refused: bad signature, unknown key, replay */
   readonly refused: string[] = [];
   down = false;
+  /** the bodies of progress posts answered 503 while down */
+  readonly bodiesWhileDown: string[] = [];
   /** false: answer the batch endpoint 404, like a core that predates it */
   batchEndpoint = true;
   /** transfers whose reports the batch endpoint refuses (per report, FORBIDDEN) */
@@ -117,7 +119,10 @@ export class FakeCore {
     const url = req.url ?? '';
     const batch = url === '/api/gateway/progress/batch' && this.batchEndpoint;
     if (req.method !== 'POST' || (url !== '/api/gateway/progress' && !batch)) return reply(404, { error: { code: 'NOT_FOUND', message: 'no route' } });
-    if (this.down) return reply(503, { error: { code: 'INTERNAL', message: 'core restarting' } });
+    if (this.down) {
+      this.bodiesWhileDown.push(raw.toString('utf8'));
+      return reply(503, { error: { code: 'INTERNAL', message: 'core restarting' } });
+    }
     const keyId = requestKeyId(req.headers) ?? '';
     const pk = this.trusted.get(keyId);
     try {
