@@ -112,6 +112,11 @@ export class EmbeddedSshServer {
   }
 
   private accept(conn: Connection): void {
+    // Without TCP_NODELAY the server's small authentication answers waited for the client's
+    // delayed ACK: ~40 ms per login on loopback (47 ms to a ready session instead of 4), paid by
+    // every transfer and every reconnect. Bulk replies are batched per loop iteration anyway.
+    // (ssh2 has setNoDelay on the server's connection; its type definitions leave it out)
+    (conn as Connection & { setNoDelay(noDelay: boolean): void }).setNoDelay(true);
     const auth = new SshAuthenticator(this.deps.findGrant);
     const authTimer = setTimeout(() => conn.end(), AUTH_TIMEOUT_MS);
     authTimer.unref();

@@ -44,7 +44,7 @@ export interface UploadJobDeps {
 const RETRY_DELAYS_MS = [1000, 3000, 10_000, 30_000];
 
 /**
- * One run of the source side: scan, connect, create folders, upload files several at a time,
+ * One run of the source side: scan and connect (at the same time), create folders, upload files several at a time,
  * set folder times, and produce the manifest. Stopping (pause, cancel, shutdown) aborts the
  * session and resolves 'stopped'; partial files stay at the destination for the next run.
  */
@@ -73,10 +73,16 @@ export class UploadJob {
   }
 
   private async run(): Promise<JobOutcome> {
+    // The SSH login (key exchange, authentication, the SFTP channel: ~100 ms on loopback) runs
+    // while the source is listed instead of after it; the first attempt takes this connection, and
+    // its failure surfaces there, with the same retries as before.
+    let early: Promise<SftpConnection> | null = connectSftp(this.d.peer, this.d.privateKey, this.abort.signal);
+    early.catch(() => undefined);
     let tree: ScannedTree;
     try {
       tree = await scanSource(this.d.t.localPath, this.d.t.path === '', this.abort.signal);
     } catch (e) {
+      void early.then((c) => c.close(), () => undefined);
       return this.stopped ? { kind: 'stopped' } : { kind: 'failed', error: toUploadError(e, 'reading the source') };
     }
     if (tree.skipped.length) {
@@ -85,7 +91,9 @@ export class UploadJob {
     this.d.meter.setTotals(tree.bytesTotal, tree.files.length);
     for (let attempt = 0; ; attempt++) {
       try {
-        return { kind: 'completed', manifest: await this.attempt(tree) };
+        const connecting = early ?? connectSftp(this.d.peer, this.d.privateKey, this.abort.signal);
+        early = null;
+        return { kind: 'completed', manifest: await this.attempt(tree, connecting) };
       } catch (e) {
         this.conn?.close();
         this.conn = null;
@@ -99,8 +107,8 @@ export class UploadJob {
     }
   }
 
-  private async attempt(tree: ScannedTree): Promise<FileManifest> {
-    this.conn = await connectSftp(this.d.peer, this.d.privateKey, this.abort.signal);
+  private async attempt(tree: ScannedTree, connecting: Promise<SftpConnection>): Promise<FileManifest> {
+    this.conn = await connecting;
     if (this.stopped) throw new MechanismError('CANCELLED', 'stopped');
     const sftp = this.conn.sftp;
     const stream = await this.openTreeStream(this.conn);
