@@ -22,18 +22,23 @@ export class ProgressMeter {
 
   /** `confirmed` = bytes of this file known to be at the destination in the current run */
   update(rel: string, confirmed: number): void {
-    const before = this.perFile.get(rel) ?? 0;
-    if (confirmed <= before) return;
-    this.perFile.set(rel, confirmed);
-    this.bytes += confirmed - before;
-    this.report();
+    if (this.confirm(rel, confirmed)) this.report();
   }
 
+  /** One report per file, not one for its bytes and one for its count (a re-sync skips 10,000 files). */
   fileDone(rel: string, size: number): void {
-    this.update(rel, size);
-    if (this.done.has(rel)) return;
-    this.done.add(rel);
-    this.report();
+    const more = this.confirm(rel, size);
+    const first = !this.done.has(rel);
+    if (first) this.done.add(rel);
+    if (more || first) this.report();
+  }
+
+  private confirm(rel: string, confirmed: number): boolean {
+    const before = this.perFile.get(rel) ?? 0;
+    if (confirmed <= before) return false;
+    this.perFile.set(rel, confirmed);
+    this.bytes += confirmed - before;
+    return true;
   }
 
   message(text: string): void {
