@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TaskView } from '@ferry/contracts';
-import { hashTree, listAll, Stack, startStack, writeRandomFile } from '../harness';
+import { hashTree, listAll, paceSftpSource, Stack, startStack, writeRandomFile } from '../harness';
 
 /**
  * Pause through the API at the very start of a transfer (the source gateway is still listing,
@@ -17,13 +17,10 @@ beforeAll(async () => {
   stack = await startStack({
     name: 'early-pause',
     database: 'pglite',
-    customize: ({ gateways }) => {
-      // one 32 KiB write in flight at A: 128 MiB then takes seconds, so "the first bytes" are
-      // still the start of the transfer however fast the machine is (at full speed a quiet machine
-      // moved all of it before the pause arrived, and the task went on to FINALIZING)
-      const sftp = gateways.a.plugins.find((p) => p.package === '@ferry/plugin-sftp')!;
-      sftp.options = { ...(sftp.options as object), requestsInFlight: 1, chunkSize: 32_768 };
-    },
+    // one 32 KiB write in flight at A: 128 MiB then takes seconds, so "the first bytes" are still the
+    // start of the transfer however fast the machine is (at full speed a quiet machine moved all of
+    // it before the pause arrived, and the task went on to FINALIZING)
+    customize: ({ gateways }) => paceSftpSource(gateways.a),
   });
   const bulk = path.join(stack.dirs.aData, 'bulk');
   for (let i = 0; i < 8; i++) await writeRandomFile(path.join(bulk, `part-${i}.bin`), 16 * MiB);

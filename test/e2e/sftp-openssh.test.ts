@@ -5,6 +5,7 @@ import {
   listAll,
   makeSampleTree,
   openInboxToSshdAccount,
+  paceSftpSource,
   runningWith,
   sshdInboxFolder,
   Stack,
@@ -35,7 +36,7 @@ beforeAll(async () => {
       const sftpAt = (g: typeof gateways.a) => g.plugins.find((p) => p.package === '@ferry/plugin-sftp')!;
       // one small write in flight at A (one round trip per 8 KiB): the bulk transfer then runs for
       // seconds, long enough for the tests to act in the middle however fast the machine is
-      sftpAt(gateways.a).options = { ...(sftpAt(gateways.a).options as object), requestsInFlight: 1, chunkSize: 8192 };
+      paceSftpSource(gateways.a, 8192);
       sftpAt(gateways.b).options = {
         backend: 'openssh',
         openssh: {

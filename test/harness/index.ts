@@ -7,3 +7,4 @@ export * from './database-dump.util';
 export * from './sftp-login.util';
 export * from './sshd-site.util';
 export * from './task-conditions.util';
+export * from './paced-source.util';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TaskView } from '@ferry/contracts';
-import { hashTree, writeRandomFile } from '../harness';
+import { hashTree, paceSftpSource, writeRandomFile } from '../harness';
 import { ReplicatedStack, startReplicatedStack } from './support/replicated-stack.util';
 import { callsSince, gatewayPluginCalls, PluginCalls } from './support/counters.util';
 import { sql } from './support/sql.util';
@@ -18,7 +18,13 @@ let stack: ReplicatedStack;
 let driver: TransferDriver;
 
 beforeAll(async () => {
-  stack = await startReplicatedStack({ name: 'core-crash', coreEnv: { FERRY_RATE_LIMIT_PER_MINUTE: '0', FERRY_LOG_LEVEL: 'log' } });
+  stack = await startReplicatedStack({
+    name: 'core-crash',
+    coreEnv: { FERRY_RATE_LIMIT_PER_MINUTE: '0', FERRY_LOG_LEVEL: 'log' },
+    // one 32 KiB write in flight at A: the 96 MiB then take seconds, so the kill lands while data
+    // moves however fast the machine is (at full speed all 8 transfers ended before it)
+    customize: ({ gateways }) => paceSftpSource(gateways.a),
+  });
   driver = new TransferDriver(stack.researcher('alice'), stack.coreUrls);
   for (let i = 0; i < 24; i++) {
     const f = path.join(stack.dirs.aData, 'neg', `n-${String(i).padStart(2, '0')}.txt`);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hashTree, Stack, startStack, writeRandomFile } from '../harness';
+import { hashTree, paceSftpSource, Stack, startStack, writeRandomFile } from '../harness';
 import { RunningPostgres, startPostgres } from '../setup/postgres-server';
 import { callsSince, gatewayPluginCalls, gatewayPluginErrors, PluginCalls } from './support/counters.util';
 import { sql } from './support/sql.util';
@@ -25,6 +25,8 @@ beforeAll(async () => {
     database: 'postgres',
     postgresServerUrl: pg.url,
     coreEnv: { FERRY_RATE_LIMIT_PER_MINUTE: '0', FERRY_LOG_LEVEL: 'log' },
+    // paced, so the restart lands while data moves however fast the machine is
+    customize: ({ gateways }) => paceSftpSource(gateways.a),
   });
   driver = new TransferDriver(stack.researcher('alice'), [stack.coreUrl]);
   for (let i = 0; i < TRANSFERS; i++) await writeRandomFile(path.join(stack.dirs.aData, 'run', `p-${i}.bin`), 10 * MiB);

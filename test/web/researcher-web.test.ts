@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import type { TransferView } from '@ferry/contracts';
 import { generateBoxKeyPair } from '@ferry/crypto';
-import { hashTree, listAll, makeSampleTree, startStack, writeRandomFile, type Stack } from '../harness';
+import { hashTree, listAll, makeSampleTree, paceSftpSource, startStack, writeRandomFile, type Stack } from '../harness';
 import { launchChromium, recordRequests, shot, signIn, watchPage, WEB_DIST, type RecordedRequest } from './web-browser.util';
 
 /**
@@ -32,6 +32,8 @@ beforeAll(async () => {
     name: 'web',
     database: 'pglite',
     coreEnv: { FERRY_WEB_DIR: WEB_DIST },
+    // one 256 KiB write in flight at A: the big run takes seconds, so the page can act while it moves
+    customize: ({ gateways }) => paceSftpSource(gateways.a, 256 * 1024),
   });
   base = stack.coreUrl;
   await makeSampleTree(path.join(stack.dirs.aData, 'project'));

@@ -76,6 +76,10 @@ describe('sftp tree stream', () => {
     await second.run();
     expect(second.source.record.failures).toEqual([]);
     expect(written(second)).toBe(0);
+    // every file counted done, though none was sent
+    const last = second.source.record.reports.at(-1)!;
+    expect(last.filesDone).toBe(second.manifest!.files.length);
+    expect(last.bytesDone).toBe(last.bytesTotal);
     expect((await second.finalize('succeeded')).destination).toMatchObject({ ok: true });
 
     // a file at the destination with another size, one with another mtime, one missing

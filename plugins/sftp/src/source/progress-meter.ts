@@ -33,6 +33,19 @@ export class ProgressMeter {
     if (more || first) this.report();
   }
 
+  /** fileDone for many files at once, with one report (the files a re-sync finds up to date). */
+  filesDone(files: ReadonlyArray<{ rel: string; size: number }>): void {
+    let changed = false;
+    for (const f of files) {
+      if (this.confirm(f.rel, f.size)) changed = true;
+      if (!this.done.has(f.rel)) {
+        this.done.add(f.rel);
+        changed = true;
+      }
+    }
+    if (changed) this.report();
+  }
+
   private confirm(rel: string, confirmed: number): boolean {
     const before = this.perFile.get(rel) ?? 0;
     if (confirmed <= before) return false;

@@ -79,18 +79,29 @@ export async function sendFilesByStream(
 ): Promise<FileUploadResult[]> {
   const results: FileUploadResult[] = new Array(files.length);
   let sinceYield = 0;
+  // up-to-date files are counted done together, with one progress report, before the next wait
+  const upToDate: ScannedFile[] = [];
+  const countUpToDate = () => {
+    if (upToDate.length === 0) return;
+    o.meter.filesDone(upToDate);
+    upToDate.length = 0;
+  };
   for (let i = 0; i < files.length; i++) {
     if (o.signal.aborted) throw new MechanismError('CANCELLED', 'upload stopped');
     if (stream.failure) throw stream.failure;
-    if (o.failed()) return results;
+    if (o.failed()) {
+      countUpToDate();
+      return results;
+    }
     const f = files[i];
     const remote = index.stateOf(f.rel);
     if (remote.final && remote.final.size === f.size && remote.final.mtime === f.mtimeSec) {
       const sha256 = o.checksum ? hashFile(f) : undefined;
-      o.meter.fileDone(f.rel, f.size);
+      upToDate.push(f);
       results[i] = { sha256, sent: 0, skipped: true, resumedFrom: f.size };
       continue;
     }
+    countUpToDate();
     const rel = Buffer.from(f.rel, 'utf8');
     const cost = FILE_FRAME_OVERHEAD + rel.length + f.size;
     await o.budget.acquire(cost);
@@ -131,6 +142,7 @@ export async function sendFilesByStream(
       await new Promise((r) => setImmediate(r));
     }
   }
+  countUpToDate();
   await stream.allAcknowledged();
   return results;
 }
