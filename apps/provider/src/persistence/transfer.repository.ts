@@ -19,7 +19,7 @@ import {
  * ~50-100 ms per 10,000-file transfer. Only a completion that may have to be sent again needs it,
  * so only listReportPending reads it.
  */
-const RECORD_COLUMNS = `transfer_id, role, mechanism, phase, outcome, identity, drive, path, options, peer, tunnel,
+export const RECORD_COLUMNS = `transfer_id, role, mechanism, phase, outcome, identity, drive, path, options, peer, tunnel,
   user_public_key, request_hash, trigger_deadline, trigger_token_hash, trigger_envelope_hash, prepare_response,
   finalize_response, plugin_state, seq, report_pending, bytes_done, bytes_total, files_done, files_total, rate, eta,
   message, error, created_at, updated_at`;

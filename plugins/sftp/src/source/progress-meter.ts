@@ -25,15 +25,12 @@ export class ProgressMeter {
     if (this.confirm(rel, confirmed)) this.report();
   }
 
-  /** One report per file, not one for its bytes and one for its count (a re-sync skips 10,000 files). */
+  /** One report per file, not one for its bytes and one for its count. */
   fileDone(rel: string, size: number): void {
-    const more = this.confirm(rel, size);
-    const first = !this.done.has(rel);
-    if (first) this.done.add(rel);
-    if (more || first) this.report();
+    this.filesDone([{ rel, size }]);
   }
 
-  /** fileDone for many files at once, with one report (the files a re-sync finds up to date). */
+  /** fileDone for many files at once, with one report (a re-sync finds 10,000 files up to date). */
   filesDone(files: ReadonlyArray<{ rel: string; size: number }>): void {
     let changed = false;
     for (const f of files) {
